@@ -1,0 +1,93 @@
+// Types of the pure path validator: trust anchors (RFC 5937 constrained), options and the result object.
+//
+// verify() never returns a bare boolean (DESIGN.md §6): it returns a VerifyResult saying what it proved
+// (path, identity, enclave, region, level) or, on failure, a list of issues with codes from VerifyCode.
+import type { VerifyCode, InputCode } from '../errors.js';
+import type { Certificate, Crl } from '../x509/types.js';
+
+/** A trust-store entry. Constraints follow RFC 5937: they bound what the anchor may vouch for. */
+export interface TrustAnchor {
+  cert: Certificate;
+  /** Human label for output (defaults to the subject text). */
+  label?: string;
+  constraints?: {
+    /** URI host subtrees (RFC 5280 §4.2.1.10 form: "host" exact, ".domain" any subdomain). */
+    permittedUris?: string[];
+    /** Level (policy) OIDs the anchor may vouch for; acts as the initial-policy-set. */
+    levels?: string[];
+    /** Maximum number of intermediate CAs below the anchor. */
+    maxPathLen?: number;
+  };
+}
+
+export interface VerifyInput {
+  leaf: Certificate;
+  /** Untrusted intermediates to build the path from, in any order. */
+  untrusted?: Certificate[];
+  /** CRLs to check revocation against; each must be signed by the issuer of the cert it covers. */
+  crls?: Crl[];
+}
+
+export interface VerifyOptions {
+  /** The validation time; the core never reads a clock. */
+  now: Date;
+  /** Signature/key algorithm OIDs allowed anywhere on the path (default: all supported). */
+  allowedAlgorithms?: readonly string[];
+  /** Require this level (policy OID) to be proved for the leaf. */
+  level?: string;
+  /** Require the leaf's identity (URI SAN) to equal this. */
+  identity?: string;
+  /** Require an extKeyUsage purpose OID on the leaf (anyExtendedKeyUsage also accepted when set). */
+  purpose?: string;
+  /** When true, every non-anchor certificate on the path must be covered by a CRL (CRL_MISSING otherwise). */
+  requireRevocationInfo?: boolean;
+  /** RFC 5280 §6.1.1 inputs; defaults: any-policy, all false. */
+  initialPolicySet?: readonly string[];
+  initialExplicitPolicy?: boolean;
+  initialPolicyMappingInhibit?: boolean;
+  initialAnyPolicyInhibit?: boolean;
+}
+
+export interface VerifyIssue {
+  code: VerifyCode | InputCode;
+  /** Which certificate (or CRL) the issue is about: its subject text, or "leaf". */
+  cert: string;
+  message: string;
+}
+
+export interface PathEntry {
+  subject: string;
+  issuer: string;
+  serial: string;
+  /** SHA-256 of the DER, lowercase hex. */
+  fingerprint: string;
+  notAfter: string;
+  trustAnchor: boolean;
+}
+
+export type StepName =
+  | 'build-path'
+  | 'signatures'
+  | 'validity'
+  | 'basic-constraints'
+  | 'key-usage'
+  | 'name-constraints'
+  | 'policy'
+  | 'revocation'
+  | 'algorithms';
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Leaf first, trust anchor last. Empty when no path was built. */
+  path: PathEntry[];
+  /** The leaf's SPIFFE-style URI SAN, when it was proved inside every constraint on the path. */
+  identity?: string;
+  /** Proved from the enclave CA's name constraint, not from what the leaf claims. */
+  enclave?: string;
+  region?: string;
+  /** Level OID proved by policy processing, and its name when it is one of ours. */
+  level?: string;
+  levelName?: string;
+  steps: { name: StepName; ok: boolean }[];
+  errors: VerifyIssue[];
+}

@@ -1,0 +1,70 @@
+// AES-256 over @noble/ciphers: GCM (NIST SP 800-38D, RFC 5084), CBC with PKCS#7 padding (RFC 8018 §6.2 / RFC 5652 §6.3), key wrap (RFC 3394).
+import { aeskw, cbc, gcm } from '@noble/ciphers/aes.js';
+import { WritError } from '../errors.js';
+import { checkBytes } from './bytes.js';
+
+export const AES_GCM_TAG_LENGTH = 16;
+
+/** AES-256-GCM encryption with a 12-byte nonce; returns ciphertext || 16-byte tag. Never reuse a (key, nonce) pair. */
+export function aes256GcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+  checkBytes('key', key, 32);
+  checkBytes('nonce', nonce, 12);
+  checkBytes('plaintext', plaintext);
+  if (aad !== undefined) checkBytes('aad', aad);
+  return gcm(key, nonce, aad).encrypt(plaintext);
+}
+
+/** AES-256-GCM decryption of ciphertext || tag; WritError PARSE when authentication fails (tampered or wrong key). */
+export function aes256GcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
+  checkBytes('key', key, 32);
+  checkBytes('nonce', nonce, 12);
+  checkBytes('ciphertext', ciphertext);
+  if (aad !== undefined) checkBytes('aad', aad);
+  if (ciphertext.length < AES_GCM_TAG_LENGTH) throw new WritError('PARSE', 'AES-256-GCM ciphertext shorter than its tag');
+  try {
+    return gcm(key, nonce, aad).decrypt(ciphertext);
+  } catch (e) {
+    throw new WritError('PARSE', 'AES-256-GCM authentication failed', { cause: e });
+  }
+}
+
+/** AES-256-CBC with PKCS#7 padding (RFC 8018 §6.2.1 step 4 / RFC 5652 §6.3). */
+export function aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  checkBytes('key', key, 32);
+  checkBytes('iv', iv, 16);
+  checkBytes('plaintext', plaintext);
+  return cbc(key, iv).encrypt(plaintext);
+}
+
+/** AES-256-CBC decryption; WritError PARSE when the length or the PKCS#7 padding is wrong (often: wrong key). */
+export function aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  checkBytes('key', key, 32);
+  checkBytes('iv', iv, 16);
+  checkBytes('ciphertext', ciphertext);
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new WritError('PARSE', 'AES-256-CBC ciphertext is not a positive multiple of 16 bytes');
+  try {
+    return cbc(key, iv).decrypt(ciphertext);
+  } catch (e) {
+    throw new WritError('PARSE', 'AES-256-CBC padding is invalid', { cause: e });
+  }
+}
+
+/** AES-256 key wrap (RFC 3394 §2.2.1), e.g. for CMS KEMRecipientInfo (RFC 9629 §5). */
+export function aes256KeyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
+  checkBytes('kek', kek, 32);
+  checkBytes('key', key);
+  if (key.length < 16 || key.length % 8 !== 0) throw new RangeError(`key must be a multiple of 8 bytes, at least 16, got ${key.length}`);
+  return aeskw(kek).encrypt(key);
+}
+
+/** AES-256 key unwrap (RFC 3394 §2.2.2); WritError PARSE when the integrity check fails. */
+export function aes256KeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
+  checkBytes('kek', kek, 32);
+  checkBytes('wrapped', wrapped);
+  if (wrapped.length < 24 || wrapped.length % 8 !== 0) throw new WritError('PARSE', 'wrapped key has an invalid length');
+  try {
+    return aeskw(kek).decrypt(wrapped);
+  } catch (e) {
+    throw new WritError('PARSE', 'AES key unwrap integrity check failed', { cause: e });
+  }
+}

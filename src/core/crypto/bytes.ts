@@ -1,0 +1,47 @@
+// Argument checks and small byte helpers shared by the low-level crypto wrappers (no spec; house rules).
+//
+// Low-level wrappers throw TypeError for a wrong type and RangeError naming the argument for a wrong
+// length (team brief), so that misuse is loud and never mistaken for a bad signature.
+
+/** Throws TypeError unless `v` is a Uint8Array, RangeError unless its length is one of `lengths` (when given). */
+export function checkBytes(name: string, v: unknown, ...lengths: number[]): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
+  if (lengths.length > 0 && !lengths.includes(v.length)) {
+    throw new RangeError(`${name} must be ${lengths.join(' or ')} bytes, got ${v.length}`);
+  }
+  return v;
+}
+
+/** Returns rng(n) after checking that the injected RNG honoured its contract (n fresh bytes). */
+export function drawRandom(rng: unknown, n: number): Uint8Array {
+  if (typeof rng !== 'function') throw new TypeError('rng must be a function (length) => Uint8Array');
+  const out: unknown = (rng as (n: number) => unknown)(n);
+  if (!(out instanceof Uint8Array) || out.length !== n) throw new RangeError(`rng must return exactly ${n} bytes`);
+  return out;
+}
+
+/** Constant-time equality for equal-length inputs (false at once when lengths differ). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number);
+  return d === 0;
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Overwrites secret buffers with zeros (best effort: JS may have copied them elsewhere). */
+export function wipe(...bufs: (Uint8Array | undefined)[]): void {
+  for (const b of bufs) b?.fill(0);
+}

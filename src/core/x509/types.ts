@@ -174,4 +174,6 @@ export interface Csr {
   /** Extensions from a PKCS#9 extensionRequest attribute, decoded like a certificate's. */
   requestedExtensions: Extension[];
   subjectAltNames?: GeneralName[];
+  /** Every attribute of the request (RFC 2986 §4.1), values as DER, extensionRequest included. */
+  attributes: { oid: string; values: Uint8Array[] }[];
 }

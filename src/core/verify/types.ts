@@ -3,7 +3,7 @@
 // verify() never returns a bare boolean (DESIGN.md §6): it returns a VerifyResult saying what it proved
 // (path, identity, enclave, region, level) or, on failure, a list of issues with codes from VerifyCode.
 import type { VerifyCode, InputCode } from '../errors.js';
-import type { Certificate, Crl } from '../x509/types.js';
+import type { Certificate, Crl, KeyUsageName } from '../x509/types.js';
 
 /** A trust-store entry. Constraints follow RFC 5937: they bound what the anchor may vouch for. */
 export interface TrustAnchor {
@@ -39,6 +39,16 @@ export interface VerifyOptions {
   identity?: string;
   /** Require an extKeyUsage purpose OID on the leaf (anyExtendedKeyUsage also accepted when set). */
   purpose?: string;
+  /** Require these keyUsage bits on the leaf when it has a keyUsage extension (RFC 5280 §4.2.1.3). */
+  keyUsage?: readonly KeyUsageName[];
+  /** Maximum number of intermediate certificates between the leaf and the anchor (default 8). */
+  maxIntermediates?: number;
+  /**
+   * Also enforce RFC 5280 certificate-profile MUSTs on every certificate of the path (extension
+   * criticality, AKI/SKI presence, serial number form, SAN syntax, CRLNumber, ...). Off by default:
+   * these are issuance rules, and partner PKIs sometimes break them harmlessly.
+   */
+  strict?: boolean;
   /** When true, every non-anchor certificate on the path must be covered by a CRL (CRL_MISSING otherwise). */
   requireRevocationInfo?: boolean;
   /** RFC 5280 §6.1.1 inputs; defaults: any-policy, all false. */
@@ -74,7 +84,9 @@ export type StepName =
   | 'name-constraints'
   | 'policy'
   | 'revocation'
-  | 'algorithms';
+  | 'algorithms'
+  | 'critical-extensions'
+  | 'profile';
 
 export interface VerifyResult {
   ok: boolean;

@@ -1,0 +1,4 @@
+// Shared test helpers: re-exports of the vector-folder, Node 26 interop and seeded-RNG helpers.
+export { REPO_ROOT, vectorsDir, requireVectors, assertLoaded } from './vectors.js';
+export { node26Path, requireNode26, runNode26Json } from './node26.js';
+export { seededRng } from './rng.js';

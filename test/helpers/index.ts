@@ -1,4 +1,5 @@
-// Shared test helpers: re-exports of the vector-folder, Node 26 interop and seeded-RNG helpers.
+// Shared test helpers: re-exports of the vector-folder, Node 26 interop, seeded-RNG and error-code helpers.
 export { REPO_ROOT, vectorsDir, requireVectors, assertLoaded } from './vectors.js';
 export { node26Path, requireNode26, runNode26Json } from './node26.js';
 export { seededRng } from './rng.js';
+export { errCode } from './errors.js';

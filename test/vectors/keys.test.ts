@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePrivateKey, encodePrivateKey } from '../../src/core/asn1/pkcs8.js';
-import { TAG, expectTag, readChildren, readOne } from '../../src/core/asn1/der-lite.js';
+import { TAG, decodeDer, expect as expectTlv, isContext, seqOf } from '../../src/core/asn1/der.js';
 import { parseSpki, pqPublicKey } from '../../src/core/asn1/spki.js';
 import { algFromOid } from '../../src/core/crypto/algs.js';
 import { expandSeed } from '../../src/core/crypto/keys.js';
@@ -91,10 +91,10 @@ function pemBody(text: string): Uint8Array {
 
 /** The SubjectPublicKeyInfo DER inside a certificate (RFC 5280 §4.1: tbsCertificate field 7, or 6 without version). */
 function certSpki(der: Uint8Array): Uint8Array {
-  const cert = readChildren(readOne(der, TAG.SEQUENCE, 'Certificate').contents);
-  const tbs = readChildren(expectTag(cert[0], TAG.SEQUENCE, 'tbsCertificate').contents);
-  const i = tbs[0]?.tag === 0xa0 ? 6 : 5;
-  return expectTag(tbs[i], TAG.SEQUENCE, 'subjectPublicKeyInfo').der;
+  const cert = seqOf(decodeDer(der, 'Certificate'), 'Certificate');
+  const tbs = seqOf(cert[0], 'tbsCertificate');
+  const i = isContext(tbs[0], 0) ? 6 : 5;
+  return expectTlv(tbs[i], TAG.SEQUENCE, 'subjectPublicKeyInfo').der;
 }
 
 /** The writ algorithm of a key file name like ml-dsa-44-2.16.840.1.101.3.4.3.17_seed.raw. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pemDecodeAll } from '../../src/core/asn1/pem.js';
 import { isWritError } from '../../src/core/errors.js';
-import { verify } from '../../src/core/verify/verify.js';
+import { ANY_EXTENDED_KEY_USAGE, EKU_OIDS as WRIT_EKU_OIDS, verify } from '../../src/core/verify/verify.js';
 import type { TrustAnchor, VerifyOptions } from '../../src/core/verify/types.js';
 import { parseCertificate, parseCrl } from '../../src/core/x509/parse.js';
 import type { Certificate, GeneralName, KeyUsageName } from '../../src/core/x509/types.js';
@@ -41,16 +41,8 @@ interface Testcase {
   crls: string[];
 }
 
-/** RFC 5280 §4.2.1.12 purpose OIDs for limbo's KnownEKUs. */
-const EKU_OIDS: Record<string, string> = {
-  anyExtendedKeyUsage: '2.5.29.37.0',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4',
-  timeStamping: '1.3.6.1.5.5.7.3.8',
-  OCSPSigning: '1.3.6.1.5.5.7.3.9',
-};
+/** RFC 5280 §4.2.1.12 purpose OIDs for limbo's KnownEKUs (writ's names plus anyExtendedKeyUsage). */
+const EKU_OIDS: Record<string, string> = { ...WRIT_EKU_OIDS, anyExtendedKeyUsage: ANY_EXTENDED_KEY_USAGE };
 
 /**
  * Limbo's generator gives certificates with no validation_time a validity of 1970..2969; a fixed instant

@@ -1,9 +1,10 @@
-// Strict DER reader and writer for the ASN.1 subset X.509 needs (ITU-T X.690 §8 and §10, DER rules).
+// Strict DER reader and writer for the ASN.1 subset X.509, SPKI and PKCS#8 need (ITU-T X.690 §8 and §10, DER rules).
 //
 // Why our own and not asn1js's fromBER: asn1js accepts BER (indefinite lengths, non-minimal lengths,
 // constructed strings) and reports errors as values; here every deviation from DER in input we parse
 // is a WritError PARSE thrown at the point it is found, so malformed input never escapes as a TypeError.
 import { WritError } from '../errors.js';
+import { concat } from '../crypto/bytes.js';
 
 /** Tag classes (X.690 §8.1.2.2). */
 export const CLASS_UNIVERSAL = 0;
@@ -291,18 +292,6 @@ export function ia5Decode(c: Uint8Array, what: string): string {
 // ---------------------------------------------------------------------------------------------
 // Writer. Builds DER from parts; every function returns a complete TLV.
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function lengthOctets(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
   const bytes: number[] = [];
@@ -332,12 +321,6 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Context-specific [n]: explicit (constructed, wrapping a TLV) or implicit (replacing a tag). */
@@ -439,17 +422,4 @@ export function time(d: Date): Uint8Array {
   const tail = `${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}${pad(d.getUTCSeconds(), 2)}Z`;
   if (y < 2050) return tlv(CLASS_UNIVERSAL, false, TAG.UTC_TIME, ascii(`${pad(y % 100, 2)}${tail}`, 'time'));
   return tlv(CLASS_UNIVERSAL, false, TAG.GENERALIZED_TIME, ascii(`${pad(y, 4)}${tail}`, 'time'));
-}
-
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function fromHex(h: string): Uint8Array {
-  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new RangeError('hex: not an even-length hex string');
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }

@@ -9,14 +9,12 @@ import {
   CLASS_CONTEXT,
   CLASS_UNIVERSAL,
   TAG,
-  bytesEqual,
   children,
   ctxExplicit,
   ctxPrimitive,
   decodeDer,
   decodeOid,
   expect,
-  fromHex,
   ia5Decode,
   ia5String,
   latin1,
@@ -25,11 +23,11 @@ import {
   printableString,
   seq,
   setOf,
-  toHex,
   utf8Decode,
   utf8String,
   type Tlv,
 } from './der.js';
+import { bytesEqual, fromHex, toHex } from '../crypto/bytes.js';
 import { dnAttrOid, dnShortName } from './oids.js';
 
 const OID_C = '2.5.4.6';
@@ -371,7 +369,8 @@ export function generalNameText(g: GeneralName): string {
   }
 }
 
-function ipText(b: Uint8Array): string {
+/** An iPAddress GeneralName as text: dotted IPv4, hex-group IPv6, address/mask in name constraints. */
+export function ipText(b: Uint8Array): string {
   const one = (x: Uint8Array): string =>
     x.length === 4
       ? Array.from(x).join('.')

@@ -26,20 +26,21 @@ import { expandSeed, publicKeyFromExpandedKey } from '../crypto/keys.js';
 import type { KeyAlgName, Rng } from '../crypto/types.js';
 import {
   TAG,
-  algorithmIdentifier,
-  decodeOid,
+  ctxPrimitive,
+  decodeDer,
   decodeSmallUint,
-  derNull,
-  expectTag,
-  octets,
-  parseAlgorithmIdentifier,
-  readChildren,
-  readOne,
+  expect,
+  integer,
+  isContext,
+  isUniversal,
+  nullValue,
+  octetString,
+  oidContent,
   seq,
-  tlv,
-  uint,
-} from './der-lite.js';
-import type { Tlv } from './der-lite.js';
+  seqOf,
+} from './der.js';
+import type { Tlv } from './der.js';
+import { algorithmIdentifier, parseAlgorithmIdentifier } from './alg-id.js';
 
 export type PrivateKeyForm = 'seed' | 'expandedKey' | 'both';
 
@@ -87,9 +88,9 @@ export function encodePrivateKey(alg: KeyAlgName, seed: Uint8Array): Uint8Array 
   const o = KEY_ALG_OIDS[alg];
   if (o === undefined) throw new TypeError(`unknown key algorithm: ${String(alg)}`);
   checkBytes('seed', seed, KEY_SIZES[alg].seed);
-  const choice = alg === 'x-wing' ? Uint8Array.from(seed) : tlv(0x80, seed); // seed [0] IMPLICIT OCTET STRING
-  const inner = octets(choice);
-  const out = seq(uint(0), algorithmIdentifier(o), inner);
+  const choice = alg === 'x-wing' ? Uint8Array.from(seed) : ctxPrimitive(0, seed); // seed [0] IMPLICIT OCTET STRING
+  const inner = octetString(choice);
+  const out = seq(integer(0), algorithmIdentifier(o), inner);
   choice.fill(0);
   inner.fill(0);
   return out;
@@ -103,24 +104,24 @@ export function encodePrivateKey(alg: KeyAlgName, seed: Uint8Array): Uint8Array 
  */
 export function decodePrivateKey(der: Uint8Array): DecodedPrivateKey {
   if (!(der instanceof Uint8Array)) throw new TypeError('der must be a Uint8Array');
-  const fields = readChildren(readOne(der, TAG.SEQUENCE, 'OneAsymmetricKey').contents);
-  const version = decodeSmallUint(expectTag(fields[0], TAG.INTEGER, 'version').contents, 'version');
+  const fields = seqOf(decodeDer(der, 'OneAsymmetricKey'), 'OneAsymmetricKey');
+  const version = decodeSmallUint(expect(fields[0], TAG.INTEGER, 'version').content, 'version');
   if (version !== 0 && version !== 1) pkcs8Fail(`unknown version ${version}`);
   const algId = parseAlgorithmIdentifier(fields[1], 'privateKeyAlgorithm');
   const alg = algFromOid(algId.oid);
   if (alg === undefined) throw new WritError('UNSUPPORTED_ALG', `unsupported private key algorithm ${algId.oid}`);
   // RFC 9881 §6 / RFC 9935 §6: parameters MUST be absent.
   if (algId.params !== undefined) pkcs8Fail(`${alg}: AlgorithmIdentifier parameters must be absent`);
-  const privateKey = expectTag(fields[2], TAG.OCTET_STRING, 'privateKey').contents;
+  const privateKey = expect(fields[2], TAG.OCTET_STRING, 'privateKey').content;
   let embeddedPublic: Uint8Array | undefined;
   let i = 3;
-  if (fields[i]?.tag === 0xa0) i++; // attributes [0] IMPLICIT SET OF Attribute: ignored
+  if (isContext(fields[i], 0) && fields[i]?.constructed === true) i++; // attributes [0] IMPLICIT SET OF Attribute: ignored
   const pub = fields[i];
-  if (pub !== undefined && pub.tag === 0x81) {
+  if (isContext(pub, 1) && !pub.constructed) {
     // publicKey [1] IMPLICIT BIT STRING, only in version 1 (RFC 5958 §2).
     if (version !== 1) pkcs8Fail('publicKey is only allowed in version 1 (v2) keys');
-    if (pub.contents[0] !== 0) pkcs8Fail('publicKey BIT STRING has unused bits');
-    embeddedPublic = pub.contents.slice(1);
+    if (pub.content[0] !== 0) pkcs8Fail('publicKey BIT STRING has unused bits');
+    embeddedPublic = pub.content.slice(1);
     i++;
   }
   if (i !== fields.length) pkcs8Fail('unexpected trailing fields');
@@ -143,27 +144,27 @@ function decodeChoice(alg: KeyAlgName, pk: Uint8Array): DecodedPrivateKey {
   }
   let t: Tlv;
   try {
-    t = readOne(pk, pk[0] ?? 0, 'private key CHOICE');
+    t = decodeDer(pk, 'private key CHOICE');
   } catch (e) {
     throw new WritError('PARSE', `malformed PKCS#8 private key: ${alg} privateKey is not a DER ${alg.toUpperCase()}-PrivateKey CHOICE`, { cause: e });
   }
-  if (t.tag === 0x80) {
-    if (t.contents.length !== sizes.seed) pkcs8Fail(`${alg} seed must be ${sizes.seed} bytes`);
-    const seed = Uint8Array.from(t.contents);
+  if (isContext(t, 0) && !t.constructed) {
+    if (t.content.length !== sizes.seed) pkcs8Fail(`${alg} seed must be ${sizes.seed} bytes`);
+    const seed = Uint8Array.from(t.content);
     const { publicKey, expandedKey } = expandSeed(alg, seed);
     expandedKey.fill(0);
     return { alg, form: 'seed', seed, publicKey };
   }
-  if (t.tag === TAG.OCTET_STRING) {
-    if (t.contents.length !== sizes.expandedKey) pkcs8Fail(`${alg} expandedKey must be ${sizes.expandedKey} bytes`);
-    const expandedKey = Uint8Array.from(t.contents);
+  if (isUniversal(t, TAG.OCTET_STRING) && !t.constructed) {
+    if (t.content.length !== sizes.expandedKey) pkcs8Fail(`${alg} expandedKey must be ${sizes.expandedKey} bytes`);
+    const expandedKey = Uint8Array.from(t.content);
     return { alg, form: 'expandedKey', expandedKey, publicKey: checkedPublic(alg, expandedKey) };
   }
-  if (t.tag === TAG.SEQUENCE) {
-    const kids = readChildren(t.contents);
+  if (isUniversal(t, TAG.SEQUENCE) && t.constructed) {
+    const kids = seqOf(t, `${alg} both`);
     if (kids.length !== 2) pkcs8Fail(`${alg} both: expected SEQUENCE { seed, expandedKey }`);
-    const s = expectTag(kids[0], TAG.OCTET_STRING, 'both.seed').contents;
-    const e = expectTag(kids[1], TAG.OCTET_STRING, 'both.expandedKey').contents;
+    const s = expect(kids[0], TAG.OCTET_STRING, 'both.seed').content;
+    const e = expect(kids[1], TAG.OCTET_STRING, 'both.expandedKey').content;
     if (s.length !== sizes.seed) pkcs8Fail(`${alg} seed must be ${sizes.seed} bytes`);
     if (e.length !== sizes.expandedKey) pkcs8Fail(`${alg} expandedKey must be ${sizes.expandedKey} bytes`);
     const seed = Uint8Array.from(s);
@@ -175,7 +176,7 @@ function decodeChoice(alg: KeyAlgName, pk: Uint8Array): DecodedPrivateKey {
     if (!same) throw new WritError('KEY_MISMATCH', `${alg} private key: expandedKey does not match the key derived from the seed`);
     return { alg, form: 'both', seed, expandedKey, publicKey: derived.publicKey };
   }
-  return pkcs8Fail(`${alg} privateKey is not a ${alg.toUpperCase()}-PrivateKey CHOICE (tag 0x${t.tag.toString(16)})`);
+  return pkcs8Fail(`${alg} privateKey is not a ${alg.toUpperCase()}-PrivateKey CHOICE (tag 0x${(t.der[0] ?? 0).toString(16)})`);
 }
 
 function checkedPublic(alg: KeyAlgName, expandedKey: Uint8Array): Uint8Array {
@@ -200,8 +201,8 @@ export interface EncryptOptions {
 /** True when `der` looks like an EncryptedPrivateKeyInfo (SEQUENCE { AlgorithmIdentifier, OCTET STRING }). */
 export function isEncryptedPrivateKey(der: Uint8Array): boolean {
   try {
-    const kids = readChildren(readOne(der, TAG.SEQUENCE, 'EncryptedPrivateKeyInfo').contents);
-    return kids.length === 2 && kids[0]?.tag === TAG.SEQUENCE && kids[1]?.tag === TAG.OCTET_STRING;
+    const kids = seqOf(decodeDer(der, 'EncryptedPrivateKeyInfo'), 'EncryptedPrivateKeyInfo');
+    return kids.length === 2 && isUniversal(kids[0], TAG.SEQUENCE) && kids[0].constructed && isUniversal(kids[1], TAG.OCTET_STRING) && !kids[1].constructed;
   } catch {
     return false;
   }
@@ -221,19 +222,19 @@ export function encryptPrivateKey(der: Uint8Array, passphrase: Uint8Array, opts:
     key = scrypt(passphrase, salt, { N, r, p, dkLen: 32 });
     // scrypt-params ::= SEQUENCE { salt, costParameter, blockSize, parallelizationParameter } (RFC 7914 §7);
     // keyLength omitted, as OpenSSL writes it (the cipher fixes it).
-    kdfAlgId = algorithmIdentifier(OID.scrypt, seq(octets(salt), uint(N), uint(r), uint(p)));
+    kdfAlgId = algorithmIdentifier(OID.scrypt, seq(octetString(salt), integer(N), integer(r), integer(p)));
   } else if (opts.kdf === 'pbkdf2') {
     const c = opts.iterations ?? DEFAULT_PBKDF2_ITERATIONS;
     key = pbkdf2('sha256', passphrase, salt, c, 32);
     // PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount, keyLength OPTIONAL, prf } (RFC 8018 §A.2).
-    kdfAlgId = algorithmIdentifier(OID.pbkdf2, seq(octets(salt), uint(c), algorithmIdentifier(OID.hmacWithSha256, derNull())));
+    kdfAlgId = algorithmIdentifier(OID.pbkdf2, seq(octetString(salt), integer(c), algorithmIdentifier(OID.hmacWithSha256, nullValue())));
   } else {
     throw new TypeError(`unknown kdf: ${String((opts as { kdf: unknown }).kdf)}`);
   }
   const ct = aes256CbcEncrypt(key, iv, der);
   key.fill(0);
-  const pbes2 = algorithmIdentifier(OID.pbes2, seq(kdfAlgId, algorithmIdentifier(OID.aes256Cbc, octets(iv))));
-  return seq(pbes2, octets(ct));
+  const pbes2 = algorithmIdentifier(OID.pbes2, seq(kdfAlgId, algorithmIdentifier(OID.aes256Cbc, octetString(iv))));
+  return seq(pbes2, octetString(ct));
 }
 
 /**
@@ -244,30 +245,30 @@ export function encryptPrivateKey(der: Uint8Array, passphrase: Uint8Array, opts:
 export function decryptPrivateKey(der: Uint8Array, passphrase: Uint8Array): Uint8Array {
   checkBytes('der', der);
   checkBytes('passphrase', passphrase);
-  const kids = readChildren(readOne(der, TAG.SEQUENCE, 'EncryptedPrivateKeyInfo').contents);
+  const kids = seqOf(decodeDer(der, 'EncryptedPrivateKeyInfo'), 'EncryptedPrivateKeyInfo');
   if (kids.length !== 2) pkcs8Fail('EncryptedPrivateKeyInfo must have 2 fields');
   const enc = parseAlgorithmIdentifier(kids[0], 'encryptionAlgorithm');
-  const ct = expectTag(kids[1], TAG.OCTET_STRING, 'encryptedData').contents;
+  const ct = expect(kids[1], TAG.OCTET_STRING, 'encryptedData').content;
   if (enc.oid !== OID.pbes2) throw new WritError('UNSUPPORTED_ALG', `unsupported key encryption ${enc.oid} (only PBES2)`);
   if (enc.params === undefined) return pkcs8Fail('PBES2 parameters missing');
-  const p = readChildren(readOne(enc.params, TAG.SEQUENCE, 'PBES2-params').contents);
+  const p = seqOf(decodeDer(enc.params, 'PBES2-params'), 'PBES2-params');
   if (p.length !== 2) pkcs8Fail('PBES2-params must have 2 fields');
   const kdf = parseAlgorithmIdentifier(p[0], 'keyDerivationFunc');
   const cipher = parseAlgorithmIdentifier(p[1], 'encryptionScheme');
   if (cipher.oid !== OID.aes256Cbc) throw new WritError('UNSUPPORTED_ALG', `unsupported PBES2 cipher ${cipher.oid} (only aes256-CBC)`);
   if (cipher.params === undefined) return pkcs8Fail('aes256-CBC IV missing');
-  const iv = readOne(cipher.params, TAG.OCTET_STRING, 'aes256-CBC IV').contents;
+  const iv = expect(decodeDer(cipher.params, 'aes256-CBC IV'), TAG.OCTET_STRING, 'aes256-CBC IV').content;
   if (iv.length !== 16) pkcs8Fail('aes256-CBC IV must be 16 bytes');
   if (kdf.params === undefined) return pkcs8Fail('KDF parameters missing');
-  const kp = readChildren(readOne(kdf.params, TAG.SEQUENCE, 'KDF parameters').contents);
-  const salt = expectTag(kp[0], TAG.OCTET_STRING, 'salt').contents;
+  const kp = seqOf(decodeDer(kdf.params, 'KDF parameters'), 'KDF parameters');
+  const salt = expect(kp[0], TAG.OCTET_STRING, 'salt').content;
 
   let key: Uint8Array;
   if (kdf.oid === OID.scrypt) {
     if (kp.length < 4 || kp.length > 5) pkcs8Fail('scrypt-params must have 4 or 5 fields');
-    const N = decodeSmallUint(expectTag(kp[1], TAG.INTEGER, 'costParameter').contents, 'costParameter');
-    const r = decodeSmallUint(expectTag(kp[2], TAG.INTEGER, 'blockSize').contents, 'blockSize');
-    const pp = decodeSmallUint(expectTag(kp[3], TAG.INTEGER, 'parallelizationParameter').contents, 'parallelizationParameter');
+    const N = decodeSmallUint(expect(kp[1], TAG.INTEGER, 'costParameter').content, 'costParameter');
+    const r = decodeSmallUint(expect(kp[2], TAG.INTEGER, 'blockSize').content, 'blockSize');
+    const pp = decodeSmallUint(expect(kp[3], TAG.INTEGER, 'parallelizationParameter').content, 'parallelizationParameter');
     checkKeyLength(kp[4]);
     if (N < 2 || (N & (N - 1)) !== 0 || r < 1 || pp < 1) pkcs8Fail('scrypt parameters out of range');
     if (128 * r * N > READ_LIMITS.scryptMemoryBytes || r * pp >= 2 ** 30) {
@@ -275,9 +276,9 @@ export function decryptPrivateKey(der: Uint8Array, passphrase: Uint8Array): Uint
     }
     key = scrypt(passphrase, salt, { N, r, p: pp, dkLen: 32 });
   } else if (kdf.oid === OID.pbkdf2) {
-    const c = decodeSmallUint(expectTag(kp[1], TAG.INTEGER, 'iterationCount').contents, 'iterationCount');
+    const c = decodeSmallUint(expect(kp[1], TAG.INTEGER, 'iterationCount').content, 'iterationCount');
     let j = 2;
-    if (kp[j]?.tag === TAG.INTEGER) checkKeyLength(kp[j++]);
+    if (isUniversal(kp[j], TAG.INTEGER) && kp[j]?.constructed === false) checkKeyLength(kp[j++]);
     // prf DEFAULT algid-hmacWithSHA1 (RFC 8018 §A.2): SHA-1 is not accepted.
     const prf = kp[j] === undefined ? { oid: '1.2.840.113549.2.7' } : parseAlgorithmIdentifier(kp[j++], 'prf');
     if (j !== kp.length) pkcs8Fail('PBKDF2-params has trailing fields');
@@ -301,10 +302,10 @@ export function decryptPrivateKey(der: Uint8Array, passphrase: Uint8Array): Uint
   }
   // A wrong key passes the padding check about 1 time in 256: also require a well-formed OneAsymmetricKey.
   try {
-    const f = readChildren(readOne(plain, TAG.SEQUENCE, 'OneAsymmetricKey').contents);
-    expectTag(f[0], TAG.INTEGER, 'version');
-    decodeOid(readChildren(expectTag(f[1], TAG.SEQUENCE, 'algorithm').contents)[0]?.contents ?? new Uint8Array(0));
-    expectTag(f[2], TAG.OCTET_STRING, 'privateKey');
+    const f = seqOf(decodeDer(plain, 'OneAsymmetricKey'), 'OneAsymmetricKey');
+    expect(f[0], TAG.INTEGER, 'version');
+    oidContent(seqOf(f[1], 'algorithm')[0]?.content ?? new Uint8Array(0), 'algorithm');
+    expect(f[2], TAG.OCTET_STRING, 'privateKey');
   } catch (e) {
     plain.fill(0);
     throw new WritError('BAD_PASSPHRASE', 'cannot decrypt the private key: wrong passphrase (or corrupted file)', { cause: e });
@@ -314,6 +315,6 @@ export function decryptPrivateKey(der: Uint8Array, passphrase: Uint8Array): Uint
 
 function checkKeyLength(t: Tlv | undefined): void {
   if (t === undefined) return;
-  const n = decodeSmallUint(expectTag(t, TAG.INTEGER, 'keyLength').contents, 'keyLength');
+  const n = decodeSmallUint(expect(t, TAG.INTEGER, 'keyLength').content, 'keyLength');
   if (n !== 32) pkcs8Fail('keyLength must be 32 for aes256-CBC');
 }

@@ -3,7 +3,8 @@ import { WritError } from '../errors.js';
 import { KEY_ALG_OIDS, KEY_SIZES, algFromOid } from '../crypto/algs.js';
 import type { KeyAlgName } from '../crypto/types.js';
 import type { PublicKeyInfo } from '../x509/types.js';
-import { TAG, algorithmIdentifier, bitString, expectTag, parseAlgorithmIdentifier, readChildren, readOne, seq } from './der-lite.js';
+import { TAG, bitString, decodeDer, expect, seq, seqOf } from './der.js';
+import { algorithmIdentifier, parseAlgorithmIdentifier } from './alg-id.js';
 
 /**
  * Parses any SubjectPublicKeyInfo (classical keys too: the algorithm parameters are kept as DER).
@@ -11,11 +12,10 @@ import { TAG, algorithmIdentifier, bitString, expectTag, parseAlgorithmIdentifie
  */
 export function parseSpki(der: Uint8Array): PublicKeyInfo {
   if (!(der instanceof Uint8Array)) throw new TypeError('der must be a Uint8Array');
-  const outer = readOne(der, TAG.SEQUENCE, 'SubjectPublicKeyInfo');
-  const kids = readChildren(outer.contents);
+  const kids = seqOf(decodeDer(der, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
   if (kids.length !== 2) throw new WritError('PARSE', 'malformed SubjectPublicKeyInfo: expected 2 fields');
   const algorithm = parseAlgorithmIdentifier(kids[0], 'SubjectPublicKeyInfo.algorithm');
-  const bits = expectTag(kids[1], TAG.BIT_STRING, 'subjectPublicKey').contents;
+  const bits = expect(kids[1], TAG.BIT_STRING, 'subjectPublicKey').content;
   if (bits.length < 1 || bits[0] !== 0) throw new WritError('PARSE', 'malformed subjectPublicKey: unused bits must be 0');
   return { der: Uint8Array.from(der), algorithm, publicKey: bits.slice(1) };
 }

@@ -1,4 +1,4 @@
-// Argument checks and small byte helpers shared by the low-level crypto wrappers (no spec; house rules).
+// Argument checks and the byte helpers the whole core shares (concat, equality, hex); no spec, house rules.
 //
 // Low-level wrappers throw TypeError for a wrong type and RangeError naming the argument for a wrong
 // length (team brief), so that misuse is loud and never mistaken for a bad signature.
@@ -29,7 +29,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Concatenates byte arrays. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+export function concat(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
@@ -38,6 +38,21 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     out.set(p, o);
     o += p.length;
   }
+  return out;
+}
+
+/** Lower-case hex, two digits per byte. */
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Even-length hex (either case) -> bytes; RangeError otherwise. */
+export function fromHex(h: string): Uint8Array {
+  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new RangeError('hex: not an even-length hex string');
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 

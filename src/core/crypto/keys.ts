@@ -74,16 +74,7 @@ export function generateKeyPair(alg: KeyAlgName, rng: Rng): KeyPair {
 export function signerFromSeed(alg: SigAlgName, seed: Uint8Array, rng?: Rng): Signer & { wipe(): void } {
   if (!isSigAlg(checkAlg(alg))) throw new TypeError(`${alg} is not a signature algorithm`);
   const { publicKey, secretKey } = mlDsaKeygen(alg, seed);
-  return {
-    alg,
-    publicKey,
-    sign(message: Uint8Array): Uint8Array {
-      return mlDsaSign(alg, secretKey, message, rng === undefined ? {} : { rng });
-    },
-    wipe(): void {
-      secretKey.fill(0);
-    },
-  };
+  return mlDsaSigner(alg, publicKey, secretKey, rng);
 }
 
 /**
@@ -93,7 +84,11 @@ export function signerFromSeed(alg: SigAlgName, seed: Uint8Array, rng?: Rng): Si
 export function signerFromExpandedKey(alg: SigAlgName, expandedKey: Uint8Array, rng?: Rng): Signer & { wipe(): void } {
   if (!isSigAlg(checkAlg(alg))) throw new TypeError(`${alg} is not a signature algorithm`);
   const publicKey = mlDsaPublicKeyFromSecret(alg, expandedKey);
-  const secretKey = Uint8Array.from(expandedKey);
+  return mlDsaSigner(alg, publicKey, Uint8Array.from(expandedKey), rng);
+}
+
+/** A Signer over an expanded secret key it owns (kept in the closure; `wipe()` zeroes it). */
+function mlDsaSigner(alg: SigAlgName, publicKey: Uint8Array, secretKey: Uint8Array, rng: Rng | undefined): Signer & { wipe(): void } {
   return {
     alg,
     publicKey,

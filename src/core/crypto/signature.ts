@@ -6,8 +6,9 @@ import { createPublicKey, verify as nodeVerify, constants } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { WritError } from '../errors.js';
 import type { AlgorithmId, PublicKeyInfo } from '../x509/types.js';
-import { TAG, decodeOid, decodeSmallUint, parseAlgorithmIdentifier, readChildren, readOne } from '../asn1/der-lite.js';
-import type { Tlv } from '../asn1/der-lite.js';
+import { CLASS_CONTEXT, TAG, decodeDer, decodeOid, decodeSmallUint, isUniversal, seqOf } from '../asn1/der.js';
+import type { Tlv } from '../asn1/der.js';
+import { parseAlgorithmIdentifier } from '../asn1/alg-id.js';
 import { CLASSICAL_OIDS as C, KEY_ALG_OIDS, KEY_SIZES, algFromOid, isSigAlg } from './algs.js';
 import { mlDsaVerify } from './ml-dsa.js';
 import type { SigAlgName } from './types.js';
@@ -117,7 +118,7 @@ function nodeCheck(
 /** The OID of ECParameters when it is a namedCurve (RFC 5480 §2.1.1), else undefined. */
 function parseNamedCurve(params: Uint8Array): string | undefined {
   try {
-    return decodeOid(readOne(params, TAG.OID, 'namedCurve').contents);
+    return decodeOid(decodeDer(params, 'namedCurve'), 'namedCurve');
   } catch {
     return undefined;
   }
@@ -135,29 +136,31 @@ function parsePssParams(params: Uint8Array | undefined): PssParams {
     throw new WritError('PARSE', `malformed RSASSA-PSS-params: ${why}`);
   };
   if (params === undefined) return bad('parameters absent');
-  const fields = readChildren(readOne(params, TAG.SEQUENCE, 'RSASSA-PSS-params').contents);
+  const fields = seqOf(decodeDer(params, 'RSASSA-PSS-params'), 'RSASSA-PSS-params');
   // Defaults (RFC 4055 §3.1): SHA-1, MGF1 with SHA-1, salt 20, trailer 1.
   let hash: Hash = 'sha1';
   let mgfHash: Hash = 'sha1';
   let saltLength = 20;
-  let lastTag = 0;
+  let next = 0;
   for (const f of fields) {
-    if (f.tag <= lastTag) bad('fields out of order');
-    lastTag = f.tag;
-    const inner = readOne(f.contents, f.contents[0] ?? 0, 'RSASSA-PSS-params field');
-    if (f.tag === 0xa0) hash = hashOf(inner) ?? bad('unsupported hashAlgorithm');
-    else if (f.tag === 0xa1) {
+    // Every field is an EXPLICIT context tag [0]..[3], in order, each at most once.
+    if (f.cls !== CLASS_CONTEXT || !f.constructed || f.tag > 3) bad('unknown field');
+    if (f.tag < next) bad('fields out of order');
+    next = f.tag + 1;
+    const inner = decodeDer(f.content, 'RSASSA-PSS-params field');
+    if (f.tag === 0) hash = hashOf(inner) ?? bad('unsupported hashAlgorithm');
+    else if (f.tag === 1) {
       // MaskGenAlgorithm ::= AlgorithmIdentifier { id-mgf1, HashAlgorithm }
       const mgf = parseAlgorithmIdentifier(inner, 'maskGenAlgorithm');
       if (mgf.oid !== C.mgf1) throw new WritError('UNSUPPORTED_ALG', 'RSASSA-PSS: only MGF1 is supported');
       if (mgf.params === undefined) bad('MGF1 hash missing');
-      mgfHash = hashOf(readOne(mgf.params as Uint8Array, TAG.SEQUENCE, 'MGF1 hash')) ?? bad('unsupported MGF1 hash');
-    } else if (f.tag === 0xa2) {
-      if (inner.tag !== TAG.INTEGER) bad('saltLength not an INTEGER');
-      saltLength = decodeSmallUint(inner.contents, 'saltLength');
-    } else if (f.tag === 0xa3) {
-      if (inner.tag !== TAG.INTEGER || decodeSmallUint(inner.contents, 'trailerField') !== 1) bad('trailerField must be 1');
-    } else bad('unknown field');
+      mgfHash = hashOf(decodeDer(mgf.params as Uint8Array, 'MGF1 hash')) ?? bad('unsupported MGF1 hash');
+    } else if (f.tag === 2) {
+      if (!isUniversal(inner, TAG.INTEGER) || inner.constructed) bad('saltLength not an INTEGER');
+      saltLength = decodeSmallUint(inner.content, 'saltLength');
+    } else {
+      if (!isUniversal(inner, TAG.INTEGER) || inner.constructed || decodeSmallUint(inner.content, 'trailerField') !== 1) bad('trailerField must be 1');
+    }
   }
   // node:crypto uses the signature hash for MGF1 as well; a different MGF1 hash cannot be verified here.
   if (mgfHash !== hash) throw new WritError('UNSUPPORTED_ALG', 'RSASSA-PSS with an MGF1 hash different from the message hash');

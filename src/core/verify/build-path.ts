@@ -6,7 +6,8 @@
 // inputs (100 same-subject CAs, mutual cross-signatures) cost bounded time.
 import type { Certificate } from '../x509/types.js';
 import type { TrustAnchor } from './types.js';
-import { bytesEqual, hex, isSelfIssued, sameCert, sameName } from './util.js';
+import { bytesEqual, toHex } from '../crypto/bytes.js';
+import { isSelfIssued, sameCert, sameName } from './util.js';
 
 export const DEFAULT_MAX_INTERMEDIATES = 8;
 /** Self-issued intermediates (key rollover) do not count toward the limit, but are bounded too. */
@@ -42,7 +43,7 @@ function keyOf(c: Certificate): string {
   // Subject DER + SPKI DER identify a logical CA key (RFC 4158 §5.2 loop detection).
   let s = keyCache.get(c);
   if (s === undefined) {
-    s = `${hex(c.subject.der)}|${hex(c.spki.der)}`;
+    s = `${toHex(c.subject.der)}|${toHex(c.spki.der)}`;
     keyCache.set(c, s);
   }
   return s;

@@ -3,18 +3,19 @@
 // with revocation.
 import type { PathContext } from './context.js';
 import type { VerifyIssue } from './types.js';
+import { EKU } from '../asn1/oids.js';
 import { certLabel, issue } from './util.js';
 
-export const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
+export const ANY_EXTENDED_KEY_USAGE = EKU.any;
 
 /** Well-known purposes by short name, so callers may pass "serverAuth" as well as the OID. */
 export const EKU_OIDS: Readonly<Record<string, string>> = {
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4',
-  timeStamping: '1.3.6.1.5.5.7.3.8',
-  OCSPSigning: '1.3.6.1.5.5.7.3.9',
+  serverAuth: EKU.serverAuth,
+  clientAuth: EKU.clientAuth,
+  codeSigning: EKU.codeSigning,
+  emailProtection: EKU.emailProtection,
+  timeStamping: EKU.timeStamping,
+  OCSPSigning: EKU.ocspSigning,
 };
 
 export function keyUsageStep(ctx: PathContext): VerifyIssue[] {

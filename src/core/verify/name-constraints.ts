@@ -10,6 +10,7 @@
 // in the subject field or subjectAltName extension of a subsequent certificate, then the application
 // MUST either process the constraint or reject the certificate").
 import type { Certificate, GeneralName, GeneralSubtree, Name, NameConstraints } from '../x509/types.js';
+import { generalNameText } from '../asn1/name.js';
 
 /** Attribute type of emailAddress in a subject DN (PKCS #9); constrained as rfc822Name (§4.2.1.10). */
 export const EMAIL_ADDRESS_OID = '1.2.840.113549.1.9.1';
@@ -231,21 +232,11 @@ export function constrainedNames(cert: Certificate): GeneralName[] {
   return out;
 }
 
+/** generalNameText, except that IP values (which may be address+mask constraints) print as dotted octets and other forms by tag. */
 export function describeName(n: GeneralName): string {
-  switch (n.type) {
-    case 'uri':
-      return `URI:${n.value}`;
-    case 'dns':
-      return `DNS:${n.value}`;
-    case 'email':
-      return `email:${n.value}`;
-    case 'ip':
-      return `IP:${Array.from(n.value).join('.')}`;
-    case 'dn':
-      return `DirName:${n.value.text}`;
-    case 'other':
-      return `name form [${n.tag}]`;
-  }
+  if (n.type === 'ip') return `IP:${Array.from(n.value).join('.')}`;
+  if (n.type === 'other') return `name form [${n.tag}]`;
+  return generalNameText(n);
 }
 
 export type NcCheck = { ok: true } | { ok: false; code: 'NAME_CONSTRAINT' | 'LIMIT'; message: string };

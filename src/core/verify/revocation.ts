@@ -7,7 +7,8 @@ import type { PathContext } from './context.js';
 import { issuerOf } from './context.js';
 import { checkSignature, sameAlgorithm } from './signatures.js';
 import type { VerifyIssue } from './types.js';
-import { bytesEqual, certLabel, issue, sameName } from './util.js';
+import { bytesEqual } from '../crypto/bytes.js';
+import { certLabel, issue, sameName } from './util.js';
 
 const CRL_NUMBER_OID = '2.5.29.20';
 

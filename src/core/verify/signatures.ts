@@ -6,7 +6,8 @@ import type { AlgorithmId, PublicKeyInfo } from '../x509/types.js';
 import type { PathContext } from './context.js';
 import { issuerOf } from './context.js';
 import type { VerifyIssue } from './types.js';
-import { bytesEqual, certLabel, issue } from './util.js';
+import { bytesEqual } from '../crypto/bytes.js';
+import { certLabel, issue } from './util.js';
 
 export function sameAlgorithm(a: AlgorithmId, b: AlgorithmId): boolean {
   if (a.oid !== b.oid) return false;

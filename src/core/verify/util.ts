@@ -3,8 +3,6 @@ import { bytesEqual } from '../crypto/bytes.js';
 import type { Certificate, Name } from '../x509/types.js';
 import type { VerifyIssue } from './types.js';
 
-export { bytesEqual };
-
 /** Name equality by DER. RFC 5280 §7.1 allows smarter matching; CAs are required to copy names exactly. */
 export function sameName(a: Name, b: Name): boolean {
   return bytesEqual(a.der, b.der);
@@ -26,10 +24,4 @@ export function certLabel(c: Certificate): string {
 
 export function issue(code: VerifyIssue['code'], cert: string, message: string): VerifyIssue {
   return { code, cert, message };
-}
-
-export function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
 }

@@ -5,7 +5,7 @@
 // a VerifyIssue. It returns the first candidate path that passes every step; when none does, it reports
 // the errors of the most preferred candidate. What it proves (identity, enclave, region, level) is only
 // filled in for a valid path.
-import { sha256 } from '../crypto/hash.js';
+import { sha256 } from '../crypto/kdf.js';
 import { levelName } from '../policy/levels.js';
 import type { Certificate } from '../x509/types.js';
 import { algorithmsStep } from './algorithms.js';
@@ -23,7 +23,8 @@ import { profileStep } from './profile.js';
 import { revocationStep } from './revocation.js';
 import { signaturesStep } from './signatures.js';
 import type { PathEntry, StepName, TrustAnchor, VerifyInput, VerifyIssue, VerifyOptions, VerifyResult } from './types.js';
-import { certLabel, hex, issue, sameCert } from './util.js';
+import { toHex } from '../crypto/bytes.js';
+import { certLabel, issue, sameCert } from './util.js';
 import { validityStep } from './validity.js';
 
 export { ANY_POLICY } from './policy-tree.js';
@@ -47,7 +48,7 @@ function pathEntry(c: Certificate, trustAnchor: boolean): PathEntry {
     subject: c.subject.text,
     issuer: c.issuer.text,
     serial: c.serialHex,
-    fingerprint: hex(sha256(c.der)),
+    fingerprint: toHex(sha256(c.der)),
     notAfter: c.notAfter.toISOString(),
     trustAnchor,
   };

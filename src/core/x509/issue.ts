@@ -19,22 +19,20 @@ import type { CrlReason, Certificate, Csr, GeneralName, KeyUsageName, PublicKeyI
 import type { KeyAlgName, Rng, Signer } from '../crypto/types.js';
 import { KEM_ALGS, SIG_ALGS } from '../crypto/types.js';
 import { KEY_ALG_OIDS, algFromOid } from '../crypto/algs.js';
-import { sha256 } from '../crypto/hash.js';
+import { sha256 } from '../crypto/kdf.js';
+import { bytesEqual, concat, fromHex } from '../crypto/bytes.js';
 import { verifySignature } from '../crypto/signature.js';
 import { encodeSpki, parseSpki, pqPublicKey } from '../asn1/spki.js';
 import {
   bitString,
   boolean,
-  bytesEqual,
   compareBytes,
-  concat,
   ctxConstructed,
   ctxExplicit,
   ctxPrimitive,
   decodeDer,
   decodeOctetString,
   enumerated,
-  fromHex,
   intBytes,
   integer,
   octetString,
@@ -44,6 +42,7 @@ import {
   time,
   unsignedInteger,
 } from '../asn1/der.js';
+import { algorithmIdentifier } from '../asn1/alg-id.js';
 import { decodeName, encodeGeneralName, encodeGeneralNames, parseDn } from '../asn1/name.js';
 import { ANY_POLICY, ATTR_WRIT_KEM_SIGNER, EKU, EKU_WRIT_GATEWAY_SIGNING, EXT, PKCS9 } from '../asn1/oids.js';
 import { addDays, wholeSeconds } from '../asn1/time.js';
@@ -110,11 +109,6 @@ function usage(msg: string): never {
 
 // ---------------------------------------------------------------------------------------------
 // Encoding helpers
-
-/** AlgorithmIdentifier with parameters ABSENT (RFC 9881 §2 for ML-DSA). */
-function algId(o: string): Uint8Array {
-  return seq(oid(o));
-}
 
 function ext(o: string, critical: boolean, value: Uint8Array): Uint8Array {
   return critical ? seq(oid(o), boolean(true), octetString(value)) : seq(oid(o), octetString(value));
@@ -292,7 +286,7 @@ export function createCsr(req: CsrRequest): Uint8Array {
     ctxConstructed(0, concat(...[...attrs].sort(compareBytes))),
   );
   const sig = signer.sign(info);
-  return seq(info, algId(KEY_ALG_OIDS[signer.alg]), bitString(sig));
+  return seq(info, algorithmIdentifier(KEY_ALG_OIDS[signer.alg]), bitString(sig));
 }
 
 /** The signing-certificate hash of a KEM request, or undefined when the request is not one. */
@@ -514,7 +508,7 @@ export function issueCertificate(req: IssueRequest, opts: IssueOptions): Uint8Ar
   if (notAfter <= notBefore) usage('notAfter must be after notBefore (and before the issuer expires)');
 
   const serial = checkSerial(req.serial ?? randomSerial(opts.rng));
-  const sigAlg = algId(KEY_ALG_OIDS[signer.alg]);
+  const sigAlg = algorithmIdentifier(KEY_ALG_OIDS[signer.alg]);
   const tbs = seq(
     ctxExplicit(0, integer(2)), // v3
     serial,
@@ -601,7 +595,7 @@ export function issueCrl(req: CrlRequest, opts: { now: Date }): Uint8Array {
     return seq(...parts);
   });
   const akid = ca.subjectKeyId ?? subjectKeyId(ca.spki);
-  const sigAlg = algId(KEY_ALG_OIDS[req.issuerSigner.alg]);
+  const sigAlg = algorithmIdentifier(KEY_ALG_OIDS[req.issuerSigner.alg]);
   const tbs = seq(
     integer(1), // v2
     sigAlg,

@@ -22,9 +22,10 @@ import {
   isContext,
   isUniversal,
   seqOf,
-  toHex,
   type Tlv,
 } from '../asn1/der.js';
+import { parseAlgorithmIdentifier } from '../asn1/alg-id.js';
+import { toHex } from '../crypto/bytes.js';
 import { decodeGeneralName, decodeGeneralNames, nameFromTlv } from '../asn1/name.js';
 import { EXT, PKCS9 } from '../asn1/oids.js';
 import { looksLikePem, pemDecodeAll } from '../asn1/pem.js';
@@ -58,13 +59,6 @@ function guard<T>(what: string, fn: () => T): T {
 
 function bad(msg: string): never {
   throw new WritError('PARSE', msg);
-}
-
-export function parseAlgorithmId(t: Tlv | undefined, what: string): AlgorithmId {
-  const parts = seqOf(t, what);
-  if (parts.length < 1 || parts.length > 2) bad(`malformed ${what}`);
-  const oid = decodeOid(parts[0], `${what}.algorithm`);
-  return parts[1] === undefined ? { oid } : { oid, params: parts[1].der.slice() };
 }
 
 /** Unsigned hex of an INTEGER's contents (leading zero octets dropped; "0" stays "00"). */
@@ -330,18 +324,35 @@ function applyExtensions(target: Partial<Certificate>, exts: Extension[]): strin
 }
 
 // ---------------------------------------------------------------------------------------------
+// The SIGNED envelope: SEQUENCE { to-be-signed, signatureAlgorithm, signature BIT STRING }
+// (RFC 5280 §4.1.1 and §5.1.1, RFC 2986 §4.2), shared by certificates, CRLs and CSRs.
+
+interface Signed {
+  /** A private copy of the whole input. */
+  bytes: Uint8Array;
+  tbsT: Tlv;
+  signatureAlgorithm: AlgorithmId;
+  signature: Uint8Array;
+}
+
+function parseSigned(der: Uint8Array, what: string, outer: string, tbsName: string, sigName: string): Signed {
+  if (!(der instanceof Uint8Array)) bad(`${what}: expected bytes`);
+  const bytes = der.slice();
+  const top = seqOf(decodeDer(bytes, what), outer);
+  if (top.length !== 3) bad(`malformed ${outer}: expected 3 fields`);
+  const tbsT = expect(top[0], TAG.SEQUENCE, tbsName);
+  const signatureAlgorithm = parseAlgorithmIdentifier(top[1], 'signatureAlgorithm');
+  const signature = decodeOctetAlignedBits(top[2], sigName).slice();
+  return { bytes, tbsT, signatureAlgorithm, signature };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Certificate (RFC 5280 §4.1)
 
 /** Parses a DER X.509 certificate. Throws WritError PARSE on malformed input. */
 export function parseCertificate(der: Uint8Array): Certificate {
   return guard('certificate', () => {
-    if (!(der instanceof Uint8Array)) bad('certificate: expected bytes');
-    const bytes = der.slice();
-    const top = seqOf(decodeDer(bytes, 'certificate'), 'Certificate');
-    if (top.length !== 3) bad('malformed Certificate: expected 3 fields');
-    const tbsT = expect(top[0], TAG.SEQUENCE, 'tbsCertificate');
-    const signatureAlgorithm = parseAlgorithmId(top[1], 'signatureAlgorithm');
-    const signature = decodeOctetAlignedBits(top[2], 'signatureValue').slice();
+    const { bytes, tbsT, signatureAlgorithm, signature } = parseSigned(der, 'certificate', 'Certificate', 'tbsCertificate', 'signatureValue');
 
     const f = children(tbsT);
     let i = 0;
@@ -358,7 +369,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
       version = Number(v) + 1;
     }
     const serialRaw = checkInteger(f[i++], 'serialNumber').slice();
-    const tbsSignatureAlgorithm = parseAlgorithmId(f[i++], 'signature');
+    const tbsSignatureAlgorithm = parseAlgorithmIdentifier(f[i++], 'signature');
     const issuer = nameFromTlv(expect(f[i++], TAG.SEQUENCE, 'issuer'));
     const validity = seqOf(f[i++], 'validity');
     if (validity.length !== 2) bad('malformed validity');
@@ -443,13 +454,7 @@ const CRL_HANDLED = new Set<string>([EXT.cRLNumber, EXT.authorityKeyIdentifier])
 /** Parses a DER X.509 CRL (v1 or v2). Throws WritError PARSE on malformed input. */
 export function parseCrl(der: Uint8Array): Crl {
   return guard('CRL', () => {
-    if (!(der instanceof Uint8Array)) bad('CRL: expected bytes');
-    const bytes = der.slice();
-    const top = seqOf(decodeDer(bytes, 'CRL'), 'CertificateList');
-    if (top.length !== 3) bad('malformed CertificateList: expected 3 fields');
-    const tbsT = expect(top[0], TAG.SEQUENCE, 'tbsCertList');
-    const signatureAlgorithm = parseAlgorithmId(top[1], 'signatureAlgorithm');
-    const signature = decodeOctetAlignedBits(top[2], 'signatureValue').slice();
+    const { bytes, tbsT, signatureAlgorithm, signature } = parseSigned(der, 'CRL', 'CertificateList', 'tbsCertList', 'signatureValue');
     const f = children(tbsT);
     let i = 0;
     let version = 1;
@@ -459,7 +464,7 @@ export function parseCrl(der: Uint8Array): Crl {
       if (v !== 1n) bad(`unknown CRL version ${v + 1n}`);
       version = 2;
     }
-    const tbsSignatureAlgorithm = parseAlgorithmId(f[i++], 'signature');
+    const tbsSignatureAlgorithm = parseAlgorithmIdentifier(f[i++], 'signature');
     const issuer = nameFromTlv(expect(f[i++], TAG.SEQUENCE, 'issuer'));
     const thisUpdate = decodeTime(f[i++], 'thisUpdate');
     let nextUpdate: Date | undefined;
@@ -546,13 +551,7 @@ export function parseCrl(der: Uint8Array): Crl {
 /** Parses a DER PKCS#10 CertificationRequest. Throws WritError PARSE on malformed input. */
 export function parseCsr(der: Uint8Array): Csr {
   return guard('CSR', () => {
-    if (!(der instanceof Uint8Array)) bad('CSR: expected bytes');
-    const bytes = der.slice();
-    const top = seqOf(decodeDer(bytes, 'CSR'), 'CertificationRequest');
-    if (top.length !== 3) bad('malformed CertificationRequest: expected 3 fields');
-    const infoT = expect(top[0], TAG.SEQUENCE, 'certificationRequestInfo');
-    const signatureAlgorithm = parseAlgorithmId(top[1], 'signatureAlgorithm');
-    const signature = decodeOctetAlignedBits(top[2], 'signature').slice();
+    const { bytes, tbsT: infoT, signatureAlgorithm, signature } = parseSigned(der, 'CSR', 'CertificationRequest', 'certificationRequestInfo', 'signature');
     const f = children(infoT);
     if (f.length !== 4) bad('malformed certificationRequestInfo: expected 4 fields');
     const v = intContent(expect(f[0], TAG.INTEGER, 'version').content, 'version');

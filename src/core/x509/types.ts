@@ -141,6 +141,20 @@ export type CrlReason =
   | 'privilegeWithdrawn'
   | 'aACompromise';
 
+/** Every CrlReason, in reasonCode order (RFC 5280 §5.3.1; value 7 is unused). */
+export const CRL_REASONS: readonly CrlReason[] = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
+];
+
 export interface RevokedEntry {
   serialHex: string;
   revocationDate: Date;

@@ -7,25 +7,16 @@ import {
   decodeInteger,
   decodeOid,
   decodeTime,
-  fromHex,
   integer,
   oid,
   seq,
   setOf,
   time,
-  toHex,
   unsignedInteger,
 } from '../../../src/core/asn1/der.js';
-import { WritError } from '../../../src/core/errors.js';
+import { fromHex, toHex } from '../../../src/core/crypto/bytes.js';
+import { errCode as code } from '../../helpers/errors.js';
 
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    return e instanceof WritError ? e.code : `not-writ:${String(e)}`;
-  }
-};
 
 describe('strict DER reader', () => {
   it('rejects BER indefinite lengths', () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeGeneralNames, decodeName, encodeGeneralNames, parseDn } from '../../../src/core/asn1/name.js';
-import { children, decodeDer, toHex } from '../../../src/core/asn1/der.js';
+import { children, decodeDer } from '../../../src/core/asn1/der.js';
+import { toHex } from '../../../src/core/crypto/bytes.js';
 import { WritError } from '../../../src/core/errors.js';
 
 describe('parseDn / decodeName', () => {

@@ -8,7 +8,9 @@ import {
   encryptPrivateKey,
   isEncryptedPrivateKey,
 } from '../../../src/core/asn1/pkcs8.js';
-import { octets, seq, tlv, uint, algorithmIdentifier } from '../../../src/core/asn1/der-lite.js';
+import { ctxConstructed, ctxPrimitive, integer, octetString, oid, seq, setOf } from '../../../src/core/asn1/der.js';
+import { algorithmIdentifier } from '../../../src/core/asn1/alg-id.js';
+import { concat } from '../../../src/core/crypto/bytes.js';
 import { KEY_ALG_OIDS, KEY_SIZES } from '../../../src/core/crypto/algs.js';
 import { expandSeed, keyPairFromSeed } from '../../../src/core/crypto/keys.js';
 import { KEM_ALGS, SIG_ALGS } from '../../../src/core/crypto/types.js';
@@ -21,7 +23,7 @@ const PQ: KeyAlgName[] = ALL.filter((a) => a !== 'x-wing');
 const pw = new TextEncoder().encode('pässwörd');
 const FAST = { scrypt: { N: 16, r: 1, p: 1 }, iterations: 10 };
 const key = (alg: KeyAlgName, choice: Uint8Array, version = 0, extra: Uint8Array[] = []): Uint8Array =>
-  seq(uint(version), algorithmIdentifier(KEY_ALG_OIDS[alg]), octets(choice), ...extra);
+  seq(integer(version), algorithmIdentifier(KEY_ALG_OIDS[alg]), octetString(choice), ...extra);
 const code = (c: string) => expect.objectContaining({ code: c });
 
 describe('encodePrivateKey / decodePrivateKey', () => {
@@ -47,34 +49,34 @@ describe('encodePrivateKey / decodePrivateKey', () => {
   it.each(PQ)('%s reads expandedKey and both forms', (alg) => {
     const seed = seededRng(`f-${alg}`)(KEY_SIZES[alg].seed);
     const { publicKey, expandedKey } = expandSeed(alg, seed);
-    const e = decodePrivateKey(key(alg, octets(expandedKey)));
+    const e = decodePrivateKey(key(alg, octetString(expandedKey)));
     expect(e).toMatchObject({ alg, form: 'expandedKey', expandedKey, publicKey });
-    const b = decodePrivateKey(key(alg, seq(octets(seed), octets(expandedKey))));
+    const b = decodePrivateKey(key(alg, seq(octetString(seed), octetString(expandedKey))));
     expect(b).toMatchObject({ alg, form: 'both', seed, expandedKey, publicKey });
   });
 
   it.each(PQ)('%s: inconsistent "both" and corrupted expandedKey give KEY_MISMATCH', (alg) => {
     const seed = seededRng(`m-${alg}`)(KEY_SIZES[alg].seed);
     const other = expandSeed(alg, seededRng(`o-${alg}`)(KEY_SIZES[alg].seed)).expandedKey;
-    expect(() => decodePrivateKey(key(alg, seq(octets(seed), octets(other))))).toThrow(code('KEY_MISMATCH'));
+    expect(() => decodePrivateKey(key(alg, seq(octetString(seed), octetString(other))))).toThrow(code('KEY_MISMATCH'));
     const bad = Uint8Array.from(expandSeed(alg, seed).expandedKey);
     // ML-DSA: flip a byte of tr; ML-KEM: flip a byte of the embedded ek (H(ek) check fails).
     const pos = alg.startsWith('ml-dsa') ? 80 : KEY_SIZES[alg].publicKey;
     bad[pos] = (bad[pos] as number) ^ 1;
-    expect(() => decodePrivateKey(key(alg, octets(bad)))).toThrow(code('KEY_MISMATCH'));
+    expect(() => decodePrivateKey(key(alg, octetString(bad)))).toThrow(code('KEY_MISMATCH'));
   });
 
   it('accepts version 1 with a matching publicKey [1] and attributes [0]; rejects a mismatching one', () => {
     const seed = seededRng('v1')(32);
     const pub = keyPairFromSeed('ml-dsa-65', seed).publicKey;
-    const attrs = tlv(0xa0, seq(tlv(0x06, Uint8Array.of(0x2a)), tlv(0x31)));
-    const pubField = (p: Uint8Array) => tlv(0x81, Uint8Array.of(0), p);
-    expect(decodePrivateKey(key('ml-dsa-65', tlv(0x80, seed), 1, [pubField(pub)])).form).toBe('seed');
-    expect(decodePrivateKey(key('ml-dsa-65', tlv(0x80, seed), 1, [attrs, pubField(pub)])).publicKey).toEqual(pub);
+    const attrs = ctxConstructed(0, seq(oid('1.2'), setOf()));
+    const pubField = (p: Uint8Array) => ctxPrimitive(1, concat(Uint8Array.of(0), p));
+    expect(decodePrivateKey(key('ml-dsa-65', ctxPrimitive(0, seed), 1, [pubField(pub)])).form).toBe('seed');
+    expect(decodePrivateKey(key('ml-dsa-65', ctxPrimitive(0, seed), 1, [attrs, pubField(pub)])).publicKey).toEqual(pub);
     const wrong = Uint8Array.from(pub);
     wrong[0] = (wrong[0] as number) ^ 1;
-    expect(() => decodePrivateKey(key('ml-dsa-65', tlv(0x80, seed), 1, [pubField(wrong)]))).toThrow(code('KEY_MISMATCH'));
-    expect(() => decodePrivateKey(key('ml-dsa-65', tlv(0x80, seed), 0, [pubField(pub)]))).toThrow(code('PARSE'));
+    expect(() => decodePrivateKey(key('ml-dsa-65', ctxPrimitive(0, seed), 1, [pubField(wrong)]))).toThrow(code('KEY_MISMATCH'));
+    expect(() => decodePrivateKey(key('ml-dsa-65', ctxPrimitive(0, seed), 0, [pubField(pub)]))).toThrow(code('PARSE'));
   });
 
   it('rejects what RFC 9881 does not allow', () => {
@@ -82,14 +84,14 @@ describe('encodePrivateKey / decodePrivateKey', () => {
     const cases: [string, Uint8Array, string][] = [
       ['bare seed (pre-RFC draft)', key('ml-dsa-44', seed), 'PARSE'],
       ['bare expanded key', key('ml-dsa-44', expandSeed('ml-dsa-44', seed).expandedKey.subarray(0)), 'PARSE'],
-      ['seed of wrong size', key('ml-dsa-44', tlv(0x80, new Uint8Array(31))), 'PARSE'],
-      ['ML-KEM seed of 32 bytes', key('ml-kem-768', tlv(0x80, seed)), 'PARSE'],
-      ['expandedKey wrong size', key('ml-dsa-44', octets(new Uint8Array(100))), 'PARSE'],
-      ['params present', seq(uint(0), algorithmIdentifier(KEY_ALG_OIDS['ml-dsa-44'], Uint8Array.of(5, 0)), octets(tlv(0x80, seed))), 'PARSE'],
-      ['version 2', key('ml-dsa-44', tlv(0x80, seed), 2), 'PARSE'],
-      ['unknown alg', seq(uint(0), algorithmIdentifier('2.16.840.1.101.3.4.4.1'), octets(tlv(0x80, new Uint8Array(64)))), 'UNSUPPORTED_ALG'],
+      ['seed of wrong size', key('ml-dsa-44', ctxPrimitive(0, new Uint8Array(31))), 'PARSE'],
+      ['ML-KEM seed of 32 bytes', key('ml-kem-768', ctxPrimitive(0, seed)), 'PARSE'],
+      ['expandedKey wrong size', key('ml-dsa-44', octetString(new Uint8Array(100))), 'PARSE'],
+      ['params present', seq(integer(0), algorithmIdentifier(KEY_ALG_OIDS['ml-dsa-44'], Uint8Array.of(5, 0)), octetString(ctxPrimitive(0, seed))), 'PARSE'],
+      ['version 2', key('ml-dsa-44', ctxPrimitive(0, seed), 2), 'PARSE'],
+      ['unknown alg', seq(integer(0), algorithmIdentifier('2.16.840.1.101.3.4.4.1'), octetString(ctxPrimitive(0, new Uint8Array(64)))), 'UNSUPPORTED_ALG'],
       ['trailing junk', Uint8Array.from([...encodePrivateKey('ml-dsa-44', seed), 0]), 'PARSE'],
-      ['x-wing wrapped seed', key('x-wing', tlv(0x80, seed)), 'PARSE'],
+      ['x-wing wrapped seed', key('x-wing', ctxPrimitive(0, seed)), 'PARSE'],
     ];
     for (const [name, der, c] of cases) expect(() => decodePrivateKey(der), name).toThrow(code(c));
   });
@@ -148,19 +150,19 @@ describe('encryptPrivateKey / decryptPrivateKey', () => {
   });
 
   it('refuses hostile cost parameters with LIMIT and unknown schemes with UNSUPPORTED_ALG', () => {
-    const salt = octets(new Uint8Array(16));
-    const cbc = algorithmIdentifier('2.16.840.1.101.3.4.1.42', octets(new Uint8Array(16)));
+    const salt = octetString(new Uint8Array(16));
+    const cbc = algorithmIdentifier('2.16.840.1.101.3.4.1.42', octetString(new Uint8Array(16)));
     const epki = (kdf: Uint8Array, cipher = cbc, scheme = '1.2.840.113549.1.5.13') =>
-      seq(algorithmIdentifier(scheme, seq(kdf, cipher)), octets(new Uint8Array(32)));
-    const scrypt = (N: number, r: number) => algorithmIdentifier('1.3.6.1.4.1.11591.4.11', seq(salt, uint(N), uint(r), uint(1)));
+      seq(algorithmIdentifier(scheme, seq(kdf, cipher)), octetString(new Uint8Array(32)));
+    const scrypt = (N: number, r: number) => algorithmIdentifier('1.3.6.1.4.1.11591.4.11', seq(salt, integer(N), integer(r), integer(1)));
     const pbkdf2 = (c: number, prf?: string) =>
-      algorithmIdentifier('1.2.840.113549.1.5.12', prf === undefined ? seq(salt, uint(c)) : seq(salt, uint(c), algorithmIdentifier(prf, Uint8Array.of(5, 0))));
+      algorithmIdentifier('1.2.840.113549.1.5.12', prf === undefined ? seq(salt, integer(c)) : seq(salt, integer(c), algorithmIdentifier(prf, Uint8Array.of(5, 0))));
     expect(() => decryptPrivateKey(epki(scrypt(2 ** 24, 8)), pw)).toThrow(code('LIMIT'));
     expect(() => decryptPrivateKey(epki(pbkdf2(20_000_000, '1.2.840.113549.2.9')), pw)).toThrow(code('LIMIT'));
     expect(() => decryptPrivateKey(epki(pbkdf2(1000)), pw)).toThrow(code('UNSUPPORTED_ALG')); // default PRF is HMAC-SHA-1
     expect(() => decryptPrivateKey(epki(pbkdf2(1000, '1.2.840.113549.2.7')), pw)).toThrow(code('UNSUPPORTED_ALG'));
     expect(() => decryptPrivateKey(epki(scrypt(1000, 8)), pw)).toThrow(code('PARSE')); // N not a power of two
-    expect(() => decryptPrivateKey(epki(scrypt(16, 1), algorithmIdentifier('2.16.840.1.101.3.4.1.2', octets(new Uint8Array(16)))), pw)).toThrow(
+    expect(() => decryptPrivateKey(epki(scrypt(16, 1), algorithmIdentifier('2.16.840.1.101.3.4.1.2', octetString(new Uint8Array(16)))), pw)).toThrow(
       code('UNSUPPORTED_ALG'),
     );
     expect(() => decryptPrivateKey(epki(scrypt(16, 1), cbc, '1.2.840.113549.1.5.3'), pw)).toThrow(code('UNSUPPORTED_ALG'));
@@ -175,7 +177,7 @@ describe('encryptPrivateKey / decryptPrivateKey', () => {
         fc.uint8Array({ minLength: 1, maxLength: 40 }),
         fc.constantFrom('scrypt', 'pbkdf2' as const),
         (payload, pass, kdf) => {
-          const inner = seq(uint(0), algorithmIdentifier(KEY_ALG_OIDS['ml-dsa-44']), octets(payload));
+          const inner = seq(integer(0), algorithmIdentifier(KEY_ALG_OIDS['ml-dsa-44']), octetString(payload));
           const enc = encryptPrivateKey(inner, pass, { kdf: kdf as 'scrypt' | 'pbkdf2', rng: seededRng('p'), ...FAST });
           return Buffer.from(decryptPrivateKey(enc, pass)).equals(Buffer.from(inner));
         },

@@ -8,7 +8,7 @@ import { buildFixturePki, type FixturePki } from '../../../src/fixtures/pki.js';
 import { verify } from '../../../src/core/verify/verify.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
 import { isWritError } from '../../../src/core/errors.js';
-import { readTlv } from '../../../src/core/asn1/der-lite.js';
+import { readTlv } from '../../../src/core/asn1/der.js';
 import type { Certificate } from '../../../src/core/x509/types.js';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
@@ -35,7 +35,7 @@ it('a flipped byte in any TBS or signature on the path fails with SIGNATURE', ()
         const orig = golden[which] as Certificate;
         const der = Uint8Array.from(orig.der);
         const outer = readTlv(der, 0).tlv;
-        const headerLen = der.length - outer.contents.length;
+        const headerLen = der.length - outer.content.length;
         const tbsLen = readTlv(der, headerLen).tlv.der.length;
         const [start, len] = inSignature ? [der.length - orig.signature.length, orig.signature.length] : [headerLen, tbsLen];
         const pos = start + (where % len);

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { buildFixturePki, type FixturePki } from '../../../src/fixtures/pki.js';
 import { verify } from '../../../src/core/verify/verify.js';
-import { algorithmIdentifier, derNull } from '../../../src/core/asn1/der-lite.js';
+import { nullValue } from '../../../src/core/asn1/der.js';
+import { algorithmIdentifier } from '../../../src/core/asn1/alg-id.js';
 import { parseDn } from '../../../src/core/asn1/name.js';
 import { CLASSICAL_OIDS } from '../../../src/core/crypto/algs.js';
 import type { Certificate } from '../../../src/core/x509/types.js';
@@ -29,7 +30,7 @@ const kinds = [
   {
     name: 'RSA-2048 PKCS#1 v1.5',
     keys: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
-    sigAlg: algorithmIdentifier(CLASSICAL_OIDS.sha256WithRsa, derNull()),
+    sigAlg: algorithmIdentifier(CLASSICAL_OIDS.sha256WithRsa, nullValue()),
     keyOid: CLASSICAL_OIDS.rsaEncryption,
   },
 ];

@@ -1,6 +1,8 @@
 // Test helpers for path validation: DER surgery on a certificate's TBS and re-signing (RFC 5280 §4.1 layout),
 // so negative tests can change exactly one field of a golden certificate.
-import { readChildren, readOne, tlv, seq, oid, octets, bitString, uint, algorithmIdentifier, TAG } from '../../../src/core/asn1/der-lite.js';
+import { bitString, boolean, ctxConstructed, ctxExplicit, ctxPrimitive, decodeDer, integer, isContext, octetString, oid, seq, seqOf } from '../../../src/core/asn1/der.js';
+import { algorithmIdentifier } from '../../../src/core/asn1/alg-id.js';
+import { bytesEqual, concat } from '../../../src/core/crypto/bytes.js';
 import { KEY_ALG_OIDS } from '../../../src/core/crypto/algs.js';
 import type { Signer } from '../../../src/core/crypto/types.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
@@ -18,13 +20,20 @@ export const OIDS = {
   policyConstraints: '2.5.29.36',
 } as const;
 
+/** The contents of a whole [n] EXPLICIT element. */
+function explicitContent(der: Uint8Array, n: number, what: string): Uint8Array {
+  const t = decodeDer(der, what);
+  if (!isContext(t, n) || !t.constructed) throw new Error(`${what}: expected [${n}] EXPLICIT`);
+  return t.content;
+}
+
 /** tbsCertificate fields as DER TLVs: version, serial, signature, issuer, validity, subject, spki, [extensions]. */
 export function tbsFields(tbs: Uint8Array): Uint8Array[] {
-  return readChildren(readOne(tbs, TAG.SEQUENCE, 'tbs').contents).map((t) => Uint8Array.from(t.der));
+  return seqOf(decodeDer(tbs, 'tbs'), 'tbs').map((t) => Uint8Array.from(t.der));
 }
 
 export function encodeExtension(extOid: string, critical: boolean, value: Uint8Array): Uint8Array {
-  return critical ? seq(oid(extOid), tlv(0x01, Uint8Array.of(0xff)), octets(value)) : seq(oid(extOid), octets(value));
+  return critical ? seq(oid(extOid), boolean(true), octetString(value)) : seq(oid(extOid), octetString(value));
 }
 
 /** Replaces (value given) or removes (value undefined) the extension `extOid`, appending it when absent. */
@@ -32,16 +41,16 @@ export function setExtension(fields: Uint8Array[], extOid: string, critical: boo
   const out = [...fields];
   const idx = out.findIndex((f) => f[0] === 0xa3);
   const extsDer = idx >= 0 ? (out[idx] as Uint8Array) : undefined;
-  const exts: Uint8Array[] = extsDer ? readChildren(readOne(readOne(extsDer, 0xa3, 'exts').contents, TAG.SEQUENCE, 'exts seq').contents).map((t) => Uint8Array.from(t.der)) : [];
+  const exts: Uint8Array[] = extsDer ? seqOf(decodeDer(explicitContent(extsDer, 3, 'exts'), 'exts seq'), 'exts seq').map((t) => Uint8Array.from(t.der)) : [];
   const oidDer = oid(extOid);
   const at = exts.findIndex((e) => {
-    const first = readChildren(readOne(e, TAG.SEQUENCE, 'ext').contents)[0];
-    return first !== undefined && Buffer.from(first.der).equals(Buffer.from(oidDer));
+    const first = seqOf(decodeDer(e, 'ext'), 'ext')[0];
+    return first !== undefined && bytesEqual(first.der, oidDer);
   });
   const replacement: Uint8Array[] = value === undefined ? [] : [encodeExtension(extOid, critical, value)];
   if (at >= 0) exts.splice(at, 1, ...replacement);
   else exts.push(...replacement);
-  const newExts = tlv(0xa3, seq(...exts));
+  const newExts = ctxExplicit(3, seq(...exts));
   if (idx >= 0) out[idx] = newExts;
   else out.push(newExts);
   return out;
@@ -65,16 +74,16 @@ export function resign(cert: Certificate, signer: Signer, edit: (fields: Uint8Ar
 export const ext = {
   basicConstraints(ca: boolean, pathLen?: number): Uint8Array {
     if (!ca) return seq();
-    return pathLen === undefined ? seq(tlv(0x01, Uint8Array.of(0xff))) : seq(tlv(0x01, Uint8Array.of(0xff)), uint(pathLen));
+    return pathLen === undefined ? seq(boolean(true)) : seq(boolean(true), integer(pathLen));
   },
   policies(...oids: string[]): Uint8Array {
     return seq(...oids.map((o) => seq(oid(o))));
   },
   sanUri(...uris: string[]): Uint8Array {
-    return seq(...uris.map((u) => tlv(0x86, enc.encode(u))));
+    return seq(...uris.map((u) => ctxPrimitive(6, enc.encode(u))));
   },
   ncPermittedUri(...hosts: string[]): Uint8Array {
-    return seq(tlv(0xa0, ...hosts.map((h) => seq(tlv(0x86, enc.encode(h))))));
+    return seq(ctxConstructed(0, concat(...hosts.map((h) => seq(ctxPrimitive(6, enc.encode(h)))))));
   },
 };
 

@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import { buildFixturePki } from '../../../src/fixtures/pki.js';
 import { issueCrl } from '../../../src/core/x509/issue.js';
 import { parseCrl } from '../../../src/core/x509/parse.js';
-import { children, decodeDer, toHex } from '../../../src/core/asn1/der.js';
+import { children, decodeDer } from '../../../src/core/asn1/der.js';
+import { toHex } from '../../../src/core/crypto/bytes.js';
 import { verifySignature } from '../../../src/core/crypto/signature.js';
 import type { CrlReason } from '../../../src/core/x509/types.js';
-import { errCode } from './helpers.js';
+import { errCode } from '../../helpers/errors.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 const pki = buildFixturePki('crl-tests', NOW);

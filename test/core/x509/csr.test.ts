@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { buildFixturePki } from '../../../src/fixtures/pki.js';
 import { checkCsr, createCsr, issueCertificate, kemSignerHash } from '../../../src/core/x509/issue.js';
 import { parseCsr } from '../../../src/core/x509/parse.js';
-import { children, decodeDer, toHex } from '../../../src/core/asn1/der.js';
-import { sha256 } from '../../../src/core/crypto/hash.js';
+import { children, decodeDer } from '../../../src/core/asn1/der.js';
+import { toHex } from '../../../src/core/crypto/bytes.js';
+import { sha256 } from '../../../src/core/crypto/kdf.js';
 import { ATTR_WRIT_KEM_SIGNER } from '../../../src/core/asn1/oids.js';
 import { encodeSpki } from '../../../src/core/asn1/spki.js';
-import { errCode, kemSpki, signerFor, testRng } from './helpers.js';
+import { errCode } from '../../helpers/errors.js';
+import { kemSpki, signerFor, testRng } from './helpers.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 const pki = buildFixturePki('csr-tests', NOW);

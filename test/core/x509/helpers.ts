@@ -3,7 +3,6 @@ import { signerFromSeed, keyPairFromSeed } from '../../../src/core/crypto/keys.j
 import { encodeSpki } from '../../../src/core/asn1/spki.js';
 import type { KeyAlgName, SigAlgName, Signer } from '../../../src/core/crypto/types.js';
 import { seededRng, drbgBytes } from '../../../src/fixtures/drbg.js';
-import { WritError } from '../../../src/core/errors.js';
 
 export const signerFor = (label: string, alg: SigAlgName = 'ml-dsa-65'): Signer => signerFromSeed(alg, drbgBytes('x509-tests', label, 32));
 
@@ -13,12 +12,3 @@ export function kemSpki(label: string, alg: KeyAlgName = 'ml-kem-1024'): Uint8Ar
 }
 
 export const testRng = (label = 'rng') => seededRng('x509-tests', label);
-
-export function errCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    return e instanceof WritError ? e.code : `not-writ:${String(e)}`;
-  }
-}

@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { buildFixturePki } from '../../../src/fixtures/pki.js';
 import { issueCertificate, subjectKeyId, createCsr, DEFAULT_VALIDITY_DAYS } from '../../../src/core/x509/issue.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
-import { children, decodeDer, toHex } from '../../../src/core/asn1/der.js';
+import { children, decodeDer } from '../../../src/core/asn1/der.js';
+import { toHex } from '../../../src/core/crypto/bytes.js';
 import { verifySignature } from '../../../src/core/crypto/signature.js';
 import { encodeSpki } from '../../../src/core/asn1/spki.js';
 import { LEVELS } from '../../../src/core/policy/levels.js';
 import { EKU_WRIT_GATEWAY_SIGNING } from '../../../src/core/asn1/oids.js';
 import type { Certificate } from '../../../src/core/x509/types.js';
-import { errCode, signerFor, testRng } from './helpers.js';
+import { errCode } from '../../helpers/errors.js';
+import { signerFor, testRng } from './helpers.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 const pki = buildFixturePki('issue-tests', NOW);

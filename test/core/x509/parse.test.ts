@@ -3,20 +3,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseCertificate, parseCrl, parseCsr } from '../../../src/core/x509/parse.js';
 import { pemDecodeAll } from '../../../src/core/asn1/pem.js';
-import { concat, toHex } from '../../../src/core/asn1/der.js';
-import { WritError } from '../../../src/core/errors.js';
+import { concat, toHex } from '../../../src/core/crypto/bytes.js';
+import { errCode } from '../../helpers/errors.js';
 import { OPENSSL_FULL_PEM, OPENSSL_V1_PEM } from './openssl-certs.js';
 import { buildFixturePki } from '../../../src/fixtures/pki.js';
 
 const der = (pem: string): Uint8Array => pemDecodeAll(pem)[0]!.der;
-const errCode = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    return e instanceof WritError ? e.code : `not-writ:${String(e)}`;
-  }
-};
 
 describe('parseCertificate on an OpenSSL certificate with every extension', () => {
   const c = parseCertificate(der(OPENSSL_FULL_PEM));

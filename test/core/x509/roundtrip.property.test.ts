@@ -5,7 +5,7 @@ import { buildFixturePki } from '../../../src/fixtures/pki.js';
 import { createCsr, issueCertificate } from '../../../src/core/x509/issue.js';
 import { parseCertificate } from '../../../src/core/x509/parse.js';
 import { decodeName, parseDn } from '../../../src/core/asn1/name.js';
-import { toHex } from '../../../src/core/asn1/der.js';
+import { toHex } from '../../../src/core/crypto/bytes.js';
 import { encodeSpki } from '../../../src/core/asn1/spki.js';
 import { LEVELS, LEVEL_NAMES } from '../../../src/core/policy/levels.js';
 import { signerFor, testRng } from './helpers.js';

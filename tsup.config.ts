@@ -16,5 +16,8 @@ export default defineConfig({
   minify: false,
   treeshake: true,
   shims: false,
-  banner: { js: '// writ: sovereign post-quantum PKI tool (bundled build)' },
+  // commander is CommonJS: its require('node:events') needs a real `require` inside the ESM bundle.
+  banner: {
+    js: "// writ: sovereign post-quantum PKI tool (bundled build)\nimport { createRequire as __writCreateRequire } from 'node:module';\nconst require = __writCreateRequire(import.meta.url);",
+  },
 });

@@ -261,6 +261,8 @@ export function buildProgram(): Command {
     )
     .action(action(() => import('./commands/inspect/inspect.js')));
 
+  // ---- new command groups go above this line, one block each (ceremony, regional, envelope, federation, audit) ----
+
   // ---- demo ----
   program
     .command('demo')

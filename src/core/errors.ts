@@ -39,12 +39,45 @@ export type KeyCode =
   | 'BAD_PASSPHRASE' // decryption under the given passphrase failed
   | 'INSECURE'; // an insecure choice was made without its explicit flag
 
-/** Codes reserved for later domains (ceremonies, envelopes, federation); listed so the union is closed in one place. */
-export type DomainCode =
-  | 'QUORUM'
-  | 'SHARE_MISMATCH'
+/** Codes of SLIP-39 shares, share files and ceremonies (issue 3). */
+export type CeremonyCode =
+  | 'QUORUM' // fewer approvals or shares than the threshold
+  | 'SHARE_MISMATCH' // a share does not belong with the others, or does not match its commitment
+  | 'SHARE_CHECKSUM' // a mnemonic's RS1024 checksum (or a word) is wrong
+  | 'SHARE_DUPLICATE' // the same share (or member index) was given twice
+  | 'SHARE_FOREIGN' // a share from another ceremony / secret (identifier differs)
+  | 'APPROVAL_DIGEST' // an approval over a different to-be-signed digest or ceremony id
+  | 'APPROVAL_DUPLICATE' // a second approval from the same custodian key
+  | 'APPROVAL_UNKNOWN_KEY' // an approval from a key that was not enrolled
+  | 'SCRIPT' // a ceremony script breaks its schema or its own rules
+  | 'ABORTED'; // a ceremony was aborted; nothing was written
+
+/** Codes of hash-chained, signed logs: ceremony transcripts and enclave audit logs. */
+export type LogCode =
+  | 'CHAIN_EDITED' // a line's content no longer matches the hash the next line holds
+  | 'CHAIN_REORDERED' // sequence numbers out of order
+  | 'CHAIN_TRUNCATED' // lines missing at the end (no closing record, or fewer than a checkpoint covers)
+  | 'CHAIN_APPENDED' // lines after the closing record or beyond the last checkpoint's signature
+  | 'CHAIN_DELETED' // a line missing in the middle
+  | 'CHECKPOINT' // a forged or invalid signed checkpoint / closing signature
+  | 'ARTIFACT_MISMATCH' // an output file's hash differs from the one the transcript names
+  | 'APPROVAL_MISSING'; // a signing step lacks its quorum of recorded approvals
+
+/** Codes of envelopes and federation (issue 4): a refusal yields a reason, never a fallback. */
+export type EnvelopeCode =
   | 'REFUSED_NO_AGREEMENT'
-  | 'ABORTED';
+  | 'REFUSED_WITHDRAWN'
+  | 'REFUSED_SCOPE'
+  | 'REFUSED_LEVEL'
+  | 'REFUSED_CROSSING'
+  | 'REFUSED_REPLAY'
+  | 'REFUSED_NOT_RECIPIENT'
+  | 'REFUSED_EXPIRED'
+  | 'REFUSED_QUERY_SHAPE'
+  | 'PROVENANCE'
+  | 'DECRYPT';
+
+export type DomainCode = CeremonyCode | LogCode | EnvelopeCode;
 
 /** Codes for usage and I/O, raised by the CLI layer. */
 export type CliCode = 'USAGE' | 'IO' | 'EXISTS' | 'INTERNAL';

@@ -1,4 +1,4 @@
-// AES-256 over @noble/ciphers: GCM (NIST SP 800-38D, RFC 5084), CBC with PKCS#7 padding (RFC 8018 §6.2 / RFC 5652 §6.3), key wrap (RFC 3394).
+// AES over @noble/ciphers: AES-256 GCM (NIST SP 800-38D, RFC 5084), CBC with PKCS#7 padding (RFC 5652 §6.3), key wrap (RFC 3394); any-key-size readers for CMS.
 import { aeskw, cbc, gcm } from '@noble/ciphers/aes.js';
 import { WritError } from '../errors.js';
 import { checkBytes } from './bytes.js';
@@ -60,6 +60,59 @@ export function aes256KeyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
 /** AES-256 key unwrap (RFC 3394 §2.2.2); WritError PARSE when the integrity check fails. */
 export function aes256KeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
   checkBytes('kek', kek, 32);
+  checkBytes('wrapped', wrapped);
+  if (wrapped.length < 24 || wrapped.length % 8 !== 0) throw new WritError('PARSE', 'wrapped key has an invalid length');
+  try {
+    return aeskw(kek).decrypt(wrapped);
+  } catch (e) {
+    throw new WritError('PARSE', 'AES key unwrap integrity check failed', { cause: e });
+  }
+}
+
+// ---- Any AES key size, for reading CMS written by others (RFC 3565 AES-CBC, RFC 5084 AES-GCM, RFC 3394 wrap).
+// writ itself writes only AES-256; these accept 16-, 24- and 32-byte keys so that envelopes from other
+// tools (AES-128 key wrap, AES-128/192-GCM content) can be opened. Failures are WritError PARSE, as above.
+
+const AES_KEY_LENGTHS = [16, 24, 32] as const;
+
+/** AES-GCM (any key size) decryption of ciphertext || 16-byte tag; the nonce is 12 bytes (RFC 5084 §3.2 recommends 12). */
+export function aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
+  checkBytes('key', key, ...AES_KEY_LENGTHS);
+  checkBytes('nonce', nonce, 12);
+  checkBytes('ciphertext', ciphertext);
+  if (aad !== undefined) checkBytes('aad', aad);
+  if (ciphertext.length < AES_GCM_TAG_LENGTH) throw new WritError('PARSE', 'AES-GCM ciphertext shorter than its tag');
+  try {
+    return gcm(key, nonce, aad).decrypt(ciphertext);
+  } catch (e) {
+    throw new WritError('PARSE', 'AES-GCM authentication failed', { cause: e });
+  }
+}
+
+/** AES-CBC (any key size) decryption with PKCS#7 padding removal; PARSE on a bad length or padding. */
+export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  checkBytes('key', key, ...AES_KEY_LENGTHS);
+  checkBytes('iv', iv, 16);
+  checkBytes('ciphertext', ciphertext);
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new WritError('PARSE', 'AES-CBC ciphertext is not a positive multiple of 16 bytes');
+  try {
+    return cbc(key, iv).decrypt(ciphertext);
+  } catch (e) {
+    throw new WritError('PARSE', 'AES-CBC padding is invalid', { cause: e });
+  }
+}
+
+/** AES key wrap (RFC 3394 §2.2.1) under a 16-, 24- or 32-byte KEK. */
+export function aesKeyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
+  checkBytes('kek', kek, ...AES_KEY_LENGTHS);
+  checkBytes('key', key);
+  if (key.length < 16 || key.length % 8 !== 0) throw new RangeError(`key must be a multiple of 8 bytes, at least 16, got ${key.length}`);
+  return aeskw(kek).encrypt(key);
+}
+
+/** AES key unwrap (RFC 3394 §2.2.2) under a 16-, 24- or 32-byte KEK; PARSE when the integrity check fails. */
+export function aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
+  checkBytes('kek', kek, ...AES_KEY_LENGTHS);
   checkBytes('wrapped', wrapped);
   if (wrapped.length < 24 || wrapped.length % 8 !== 0) throw new WritError('PARSE', 'wrapped key has an invalid length');
   try {

@@ -1,5 +1,5 @@
-// ML-KEM-768/1024 (FIPS 203) over @noble/post-quantum: keygen from the 64-byte seed d||z, encaps with injected RNG, decaps.
-import { ml_kem1024, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+// ML-KEM-768/1024 (FIPS 203) over @noble/post-quantum: keygen from the 64-byte seed d||z, encaps with injected RNG, decaps; ML-KEM-512 read-only.
+import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { KEY_SIZES } from './algs.js';
 import { bytesEqual, checkBytes, drawRandom } from './bytes.js';
@@ -62,6 +62,54 @@ export function mlKemDecapsulate(alg: MlKemAlgName, secretKey: Uint8Array, ciphe
   checkBytes('cipherText', cipherText, ML_KEM_CIPHERTEXT_SIZE[alg]);
   try {
     return i.decapsulate(cipherText, secretKey);
+  } catch (e) {
+    throw new RangeError('secretKey failed the FIPS 203 §7.3 hash check', { cause: e });
+  }
+}
+
+// ---- ML-KEM-512, read-only: decapsulation of CMS envelopes written by others (RFC 9936 allows ML-KEM-512).
+// It is deliberately NOT a writ key algorithm (not in KEY_ALG_OIDS / KemAlgName): writ never generates
+// or seals to ML-KEM-512 keys. Encapsulation is exposed only so tests can build such envelopes.
+
+/** ML-KEM-512 sizes (FIPS 203 Table 3) and its OID (NIST CSOR id-alg-ml-kem-512). */
+export const ML_KEM_512 = { oid: '2.16.840.1.101.3.4.4.1', seed: 64, publicKey: 800, expandedKey: 1632, cipherText: 768 } as const;
+
+/** FIPS 203 Algorithm 16 from the 64-byte seed d||z. */
+export function mlKem512Keygen(seed: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
+  checkBytes('seed', seed, ML_KEM_512.seed);
+  const { publicKey, secretKey } = ml_kem512.keygen(seed);
+  return { publicKey, secretKey };
+}
+
+/** The encapsulation key inside an ML-KEM-512 decapsulation key, after the FIPS 203 §7.3 hash check (RangeError). */
+export function mlKem512PublicKeyFromSecret(secretKey: Uint8Array): Uint8Array {
+  checkBytes('secretKey', secretKey, ML_KEM_512.expandedKey);
+  const off = 384 * 2;
+  const ek = secretKey.slice(off, off + ML_KEM_512.publicKey);
+  const h = secretKey.subarray(off + ek.length, off + ek.length + 32);
+  if (!bytesEqual(sha3_256(ek), h)) throw new RangeError('secretKey is inconsistent (H(ek) check failed, FIPS 203 §7.3)');
+  return ek;
+}
+
+/** FIPS 203 Algorithm 20 with m = rng(32) (tests only). */
+export function mlKem512Encapsulate(publicKey: Uint8Array, rng: Rng): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+  checkBytes('publicKey', publicKey, ML_KEM_512.publicKey);
+  const m = drawRandom(rng, 32);
+  try {
+    return ml_kem512.encapsulate(publicKey, m);
+  } catch (e) {
+    throw new RangeError('publicKey failed the FIPS 203 §7.2 modulus check', { cause: e });
+  } finally {
+    m.fill(0);
+  }
+}
+
+/** FIPS 203 Algorithm 21 (implicit rejection). */
+export function mlKem512Decapsulate(secretKey: Uint8Array, cipherText: Uint8Array): Uint8Array {
+  checkBytes('secretKey', secretKey, ML_KEM_512.expandedKey);
+  checkBytes('cipherText', cipherText, ML_KEM_512.cipherText);
+  try {
+    return ml_kem512.decapsulate(cipherText, secretKey);
   } catch (e) {
     throw new RangeError('secretKey failed the FIPS 203 §7.3 hash check', { cause: e });
   }

@@ -55,7 +55,7 @@ export type CeremonyCode =
 /** Codes of hash-chained, signed logs: ceremony transcripts and enclave audit logs. */
 export type LogCode =
   | 'CHAIN_EDITED' // a line's content no longer matches the hash the next line holds
-  | 'CHAIN_REORDERED' // sequence numbers out of order
+  | 'CHAIN_REORDERED' // lines out of hash-chain order
   | 'CHAIN_TRUNCATED' // lines missing at the end (no closing record, or fewer than a checkpoint covers)
   | 'CHAIN_APPENDED' // lines after the closing record or beyond the last checkpoint's signature
   | 'CHAIN_DELETED' // a line missing in the middle

@@ -1,7 +1,7 @@
-// Transcript hash chain: genesis, line hashes (SHA-512 over RFC 8785 canonical bytes), entry shape checks and the no-secrets rule.
+// Transcript hash chain: genesis, line hashes (SHA-512 over RFC 8785 canonical bytes, via the shared src/core/log/chain.ts), entry shape checks and the no-secrets rule.
 import { WritError } from '../errors.js';
 import { canonicalize } from '../json/canonical.js';
-import { sha256, sha512 } from '../crypto/kdf.js';
+import { sha256 } from '../crypto/kdf.js';
 import { toHex } from '../crypto/bytes.js';
 import { encodeSpki } from '../asn1/spki.js';
 import { parseSpki } from '../asn1/spki.js';
@@ -10,23 +10,22 @@ import { WORDLIST } from '../shares/wordlist.js';
 import type { PublicKeyInfo } from '../x509/types.js';
 import type { SigAlgName } from '../crypto/types.js';
 import { SIG_ALGS } from '../crypto/types.js';
+import { chainGenesis, chainGenesisHash, chainLineHash, parseCanonicalLine } from '../log/chain.js';
 import { TRANSCRIPT_FORMAT } from './types.js';
 import type { EnrolledKey, JsonObject, Role, TranscriptEntry } from './types.js';
 
-const enc = new TextEncoder();
-
 /** The genesis string: the first line's `prev` is SHA-512 of its UTF-8 bytes, binding the chain to one ceremony id and format. */
 export function genesisString(ceremonyId: string): string {
-  return `${TRANSCRIPT_FORMAT} genesis\nceremony: ${ceremonyId}`;
+  return chainGenesis(TRANSCRIPT_FORMAT, 'ceremony', ceremonyId);
 }
 
 export function genesisHash(ceremonyId: string): string {
-  return toHex(sha512(enc.encode(genesisString(ceremonyId))));
+  return chainGenesisHash(genesisString(ceremonyId));
 }
 
 /** Hex SHA-512 of a line's bytes. Lines are canonical (checked on read), so this is the hash of its RFC 8785 form. */
 export function lineHash(line: string): string {
-  return toHex(sha512(enc.encode(line)));
+  return chainLineHash(line);
 }
 
 /** Strict standard base64 (RFC 4648 §4, padded): the decoding must re-encode to the same text, so no two texts mean the same bytes. */
@@ -107,33 +106,21 @@ const ENTRY_KEYS = ['actor', 'data', 'event', 'prev', 'role', 'seq', 'step', 'ti
  * and whitespace or key-order edits cannot hide), with exactly the entry members and their types.
  */
 export function parseLine(line: string): { entry: TranscriptEntry } | { error: string } {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return { error: 'not JSON' };
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { error: 'not a JSON object' };
-  const keys = Object.keys(v).sort();
-  if (keys.length !== ENTRY_KEYS.length || keys.some((k, i) => k !== ENTRY_KEYS[i])) {
-    return { error: `members must be exactly ${ENTRY_KEYS.join(', ')}` };
-  }
-  const e = v as Record<string, unknown>;
-  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0) return { error: 'seq is not a non-negative integer' };
-  if (typeof e.time !== 'string' || !RFC3339_UTC.test(e.time) || Number.isNaN(Date.parse(e.time))) return { error: 'time is not an RFC 3339 UTC date-time' };
+  const r = parseCanonicalLine(line, entryShape);
+  return 'error' in r ? r : { entry: r.value as unknown as TranscriptEntry };
+}
+
+function entryShape(e: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(e).sort();
+  if (keys.length !== ENTRY_KEYS.length || keys.some((k, i) => k !== ENTRY_KEYS[i])) return `members must be exactly ${ENTRY_KEYS.join(', ')}`;
+  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0) return 'seq is not a non-negative integer';
+  if (typeof e.time !== 'string' || !RFC3339_UTC.test(e.time) || Number.isNaN(Date.parse(e.time))) return 'time is not an RFC 3339 UTC date-time';
   for (const k of ['step', 'role', 'actor', 'event'] as const) {
-    if (typeof e[k] !== 'string') return { error: `${k} is not a string` };
+    if (typeof e[k] !== 'string') return `${k} is not a string`;
   }
-  if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) return { error: 'data is not an object' };
-  if (typeof e.prev !== 'string' || !HEX128.test(e.prev)) return { error: 'prev is not 128 lower-case hex digits' };
-  let canon: string;
-  try {
-    canon = canonicalize(v);
-  } catch {
-    return { error: 'has no canonical form' };
-  }
-  if (canon !== line) return { error: 'is not in RFC 8785 canonical form' };
-  return { entry: v as TranscriptEntry };
+  if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) return 'data is not an object';
+  if (typeof e.prev !== 'string' || !HEX128.test(e.prev)) return 'prev is not 128 lower-case hex digits';
+  return undefined;
 }
 
 /** Serialises an entry as its canonical line (what the writer emits). */

@@ -1,18 +1,10 @@
 // verifyTranscript: checks a ceremony transcript offline: hash chain (RFC 8785 + SHA-512), closing CMS signatures (RFC 5652/9882), approvals, artifact hashes.
 //
-// How damage is told apart (each line carries `seq` and `prev` = SHA-512 of the line before it; the
-// hash links are the cryptographic truth, seq numbers only say where a gap is):
-//  - CHAIN_EDITED: a line is not canonical JSON of the entry shape; or a line's `prev` matches no line
-//    while its seq follows its neighbour's (the neighbour's content changed, or this `prev` did); or a
-//    line links to its neighbour by hash but its seq does not follow (its own seq was changed); or the
-//    first line does not chain from the ceremony's genesis.
-//  - CHAIN_REORDERED: every link is found, but some line's predecessor (by hash) is not the line just
-//    above it: the lines are all there, in another order (a repeated line counts too). The order the
-//    hashes give is then rebuilt and the other checks run on it.
-//  - CHAIN_DELETED: a line's `prev` matches no line and its seq jumps past the seq of a sound line above
-//    it (one whose own link and seq check out): lines are missing in between (or at the start).
-//  - CHAIN_TRUNCATED: there is no closing record (lines are missing at the end).
-//  - CHAIN_APPENDED: lines follow the closing record.
+// How damage is told apart. The chain codes come from the shared classifier (src/core/log/chain.ts
+// classifyChain, which documents the rules: the hash links are the truth, seq numbers only say where a
+// gap is): CHAIN_EDITED (also: the first line is not the header, or does not chain from the ceremony's
+// genesis), CHAIN_REORDERED (the hash order is rebuilt and the other checks run on it), CHAIN_DELETED,
+// CHAIN_TRUNCATED (no closing record), CHAIN_APPENDED (lines after the closing record). Then:
 //  - CHECKPOINT: the closing record is malformed, unsigned, or its CMS signatures are not the root's
 //    (a self-signed certificate, the trusted one when given; not for a header with rootSigned: false,
 //    nor for an aborted ceremony) plus the enrolled administrator's and witness's keys, each verifying over the record's canonical bytes without `data.signature`.
@@ -21,8 +13,6 @@
 //    A recorded approval that does not check is reported with its own code (APPROVAL_DIGEST, ...).
 //  - ARTIFACT_MISMATCH: a given artifact's SHA-256 differs from the record's, or an artifact is given
 //    but not listed, or listed but not given.
-// A deleted line whose neighbours were renumbered reads as an edit: renumbering IS editing, and the
-// verifier reports what the evidence shows rather than guess.
 import { WritError } from '../errors.js';
 import type { WritErrorCode } from '../errors.js';
 import { canonicalBytes } from '../json/canonical.js';
@@ -33,6 +23,7 @@ import { verifyCms } from '../cms/signed-data.js';
 import { berToDer } from '../cms/ber.js';
 import type { Certificate } from '../x509/types.js';
 import { assessApproval } from './approvals.js';
+import { classifyChain } from '../log/chain.js';
 import { HEX64, HEX128, enrolledSpki, fromBase64, genesisHash, isEnrolledKey, lineHash, parseLine } from './chain.js';
 import { isArtifactPath } from './writer.js';
 import { EVENTS, TRANSCRIPT_FORMAT } from './types.js';
@@ -113,116 +104,19 @@ export function verifyTranscript(lines: readonly string[], o: VerifyTranscriptOp
   const ceremonyId = header?.ceremonyId ?? '';
   const genesis = header ? genesisHash(ceremonyId) : undefined;
 
-  // ---- links: which line each line's `prev` points at
-  const byHash = new Map<string, number[]>();
-  hashes.forEach((h, i) => byHash.set(h, [...(byHash.get(h) ?? []), i]));
-  const pred: (number | 'genesis' | undefined)[] = entries.map((e, i) => {
-    if (!e) return undefined;
-    if (genesis !== undefined && e.prev === genesis) return 'genesis';
-    const c = (byHash.get(e.prev) ?? []).filter((j) => j !== i);
-    return c.includes(i - 1) ? i - 1 : c[0];
+  // ---- the hash chain (src/core/log/chain.ts): damage classified, the hash order rebuilt, the close found
+  const chain = classifyChain({
+    lines: parsed.map((p) => ('entry' in p ? p.entry : p)),
+    hashes,
+    genesis,
+    isHead: (i) => entries[i]?.event === EVENTS.open,
+    isClose: (i) => entries[i]?.event === EVENTS.close,
+    names: { log: 'transcript', head: 'header', genesis: `the genesis of ceremony "${ceremonyId}"` },
   });
-  const misplaced = pred.findIndex((p, i) => (p === 'genesis' ? i !== 0 : p !== undefined && p !== i - 1));
-
-  let order = lines.map((_, i) => i);
-  if (misplaced >= 0) {
-    // Rebuild the order the hashes give: from the genesis line, follow each line to the one that names it.
-    const succ = new Map<number | 'genesis', number[]>();
-    pred.forEach((p, i) => {
-      if (p !== undefined) succ.set(p, [...(succ.get(p) ?? []), i]);
-    });
-    const walk: number[] = [];
-    const inWalk = new Set<number>();
-    let cur: number | 'genesis' = 'genesis';
-    for (;;) {
-      const next: number | undefined = (succ.get(cur) ?? []).find((j) => !inWalk.has(j));
-      if (next === undefined) break;
-      walk.push(next);
-      inWalk.add(next);
-      cur = next;
-    }
-    if (walk.length === 0 && succ.size > 0) {
-      // No genesis line (deleted or edited): start from the earliest line nothing points back to.
-      const start = lines.findIndex((_, i) => pred[i] === undefined);
-      if (start >= 0) {
-        let c: number = start;
-        walk.push(c);
-        inWalk.add(c);
-        for (;;) {
-          const next: number | undefined = (succ.get(c) ?? []).find((j) => !inWalk.has(j));
-          if (next === undefined) break;
-          walk.push(next);
-          inWalk.add(next);
-          c = next;
-        }
-      }
-    }
-    const rest = order.filter((i) => !inWalk.has(i));
-    const repeats = rest.filter((i) => walk.some((j) => hashes[j] === hashes[i]));
-    const m = misplaced;
-    const p = pred[m];
-    add(
-      'CHAIN_REORDERED',
-      repeats.length > 0
-        ? `line ${repeats[0]! + 1} repeats an earlier line`
-        : p === 'genesis'
-          ? `line ${m + 1} is the first line of the chain but is not at the top`
-          : `line ${m + 1} follows line ${(p as number) + 1} in the hash chain, not line ${m}: lines are out of order`,
-      m,
-    );
-    order = [...walk, ...rest.filter((i) => !repeats.includes(i))];
-  }
-
-  // ---- sequence: closing record position, then every line up to it
-  const closeP = order.findIndex((i) => entries[i]?.event === EVENTS.close);
-  let limit = order.length - 1;
-  if (closeP >= 0 && closeP < order.length - 1) {
-    add('CHAIN_APPENDED', `${order.length - 1 - closeP} line(s) after the closing record`, order[closeP + 1]);
-    limit = closeP;
-  }
-  const suspect = new Set<number>();
-  const sound: boolean[] = [];
-  for (let p = 0; p <= limit; p++) {
-    const i = order[p]!;
-    const e = entries[i];
-    sound[p] = false;
-    if (!e) {
-      add('CHAIN_EDITED', `line ${i + 1} ${(parsed[i] as { error: string }).error}`, i);
-      suspect.add(i);
-      continue;
-    }
-    if (p === 0) {
-      if (e.seq !== 0 && e.event !== EVENTS.open) add('CHAIN_DELETED', `the first ${e.seq} line(s) are missing (the transcript starts at seq ${e.seq})`, i);
-      else if (e.seq !== 0 || e.event !== EVENTS.open) add('CHAIN_EDITED', `line ${i + 1} should be the header at seq 0`, i);
-      else if (genesis === undefined || e.prev !== genesis) add('CHAIN_EDITED', `line ${i + 1} does not chain from the genesis of ceremony "${ceremonyId}"`, i);
-      else sound[p] = true;
-      continue;
-    }
-    const q = order[p - 1]!;
-    const eq = entries[q];
-    if (e.prev === hashes[q]) {
-      if (eq && e.seq !== eq.seq + 1) {
-        add('CHAIN_EDITED', `line ${i + 1} has seq ${e.seq} but follows seq ${eq.seq} in the hash chain`, i);
-        suspect.add(i);
-      } else sound[p] = eq !== undefined;
-      continue;
-    }
-    if (suspect.has(q) || !eq) continue; // already explained by the line above
-    if (e.seq === eq.seq + 1) {
-      add('CHAIN_EDITED', `line ${q + 1} does not match the hash that line ${i + 1} holds (one of them was edited)`, q);
-      suspect.add(q);
-    } else if (e.seq > eq.seq + 1 && sound[p - 1]) {
-      add('CHAIN_DELETED', `${e.seq - eq.seq - 1} line(s) missing between line ${q + 1} and line ${i + 1} (seq ${eq.seq + 1}..${e.seq - 1})`, i);
-    } else {
-      add('CHAIN_EDITED', `line ${i + 1} (seq ${e.seq}) does not chain from line ${q + 1} (seq ${eq.seq})`, i);
-      suspect.add(i);
-    }
-  }
-  const closeIdx = closeP >= 0 ? order[closeP]! : undefined;
-  if (closeIdx === undefined) {
-    const last = order[order.length - 1]!;
-    if (entries[last]) add('CHAIN_TRUNCATED', `no closing record: the transcript ends at seq ${entries[last]!.seq} (lines are missing at the end)`, last);
-  }
+  for (const f of chain.findings) issues.push(f);
+  const order = chain.order;
+  const limit = chain.end - 1;
+  const closeIdx = chain.close;
 
   if (headerIdx >= 0 && typeof headerRead === 'string') {
     add(headerRead.startsWith('format') ? 'UNSUPPORTED' : 'PARSE', `header: ${headerRead}`, headerIdx);

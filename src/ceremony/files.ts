@@ -1,0 +1,82 @@
+// Finding and reading ceremony scripts and answers files (YAML 1.2 or JSON) for the CLI, the demo and tests.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { WritError } from '../core/errors.js';
+import { parseScript } from './script.js';
+import type { LoadedScript } from './script.js';
+import { parseAnswers } from './people.js';
+import type { AnswersFile } from './people.js';
+
+export const BUILTIN_SCRIPTS = ['root-key-generation', 'regional-issuance', 'crl-issuance', 'custodian-rotation', 'share-drill'] as const;
+
+/**
+ * The shipped ceremonies/ directory: found by walking up from this module (src/ceremony/ in a checkout,
+ * dist/ in a build), so `writ ceremony run root-key-generation` works from anywhere.
+ */
+export function ceremoniesDir(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const c = path.join(dir, 'ceremonies');
+    if (fs.existsSync(path.join(c, 'root-key-generation.yaml'))) return c;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+/** Loads a script from a path, or a shipped script by name ("root-key-generation"). */
+export function loadScriptFile(ref: string): LoadedScript {
+  let file = ref;
+  if (!fs.existsSync(file) && (BUILTIN_SCRIPTS as readonly string[]).includes(ref)) {
+    const dir = ceremoniesDir();
+    if (!dir) throw new WritError('IO', `cannot find the shipped ceremonies/ directory for "${ref}"; give the script's path`);
+    file = path.join(dir, `${ref}.yaml`);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new WritError('IO', `cannot read ${ref}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable'}`, { cause: e });
+  }
+  return parseScript(text, file);
+}
+
+/** Reads an answers file (YAML or JSON). */
+export function loadAnswersFile(file: string): AnswersFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new WritError('IO', `cannot read ${file}`, { cause: e });
+  }
+  let v: unknown;
+  try {
+    v = parse(text, { version: '1.2', uniqueKeys: true });
+  } catch (e) {
+    throw new WritError('USAGE', `${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return parseAnswers(v, file);
+}
+
+/**
+ * The files a ceremony directory holds, by "/"-separated relative path, for transcript verification.
+ * Skipped: transcript.jsonl itself, hidden entries (staging directories), the abort/crash transcripts
+ * kept beside output directories, and subdirectories that hold a transcript of their own (later ceremonies filed inside a root directory are verified on their own).
+ */
+export function collectArtifacts(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  const walk = (d: string, top: boolean): void => {
+    if (!top && fs.existsSync(path.join(d, 'transcript.jsonl'))) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      // Hidden entries are staging directories; the transcripts an abort or a crash leaves beside an output
+      // directory are records of their own (verify them by name).
+      if (e.name.startsWith('.') || /\.(aborted|crashed)-[^/]+\.transcript\.jsonl$/.test(e.name)) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p, false);
+      else if (e.isFile() && !(top && e.name === 'transcript.jsonl')) out[path.relative(dir, p).split(path.sep).join('/')] = new Uint8Array(fs.readFileSync(p));
+    }
+  };
+  walk(dir, true);
+  return out;
+}

@@ -33,3 +33,29 @@ export function levelName(oid: string): LevelName | undefined {
   for (const n of LEVEL_NAMES) if (LEVELS[n] === oid) return n;
   return undefined;
 }
+
+/**
+ * Sub-arc for the sealed-envelope profile (issue 4, docs/envelopes.md): ATTR_ARC.3.<n>.
+ * .0 is the eContentType of the signed envelope payload; .1-.13 are signed attributes (RFC 5652 §5.3)
+ * that carry the envelope header, so the header is covered by the sender's signature.
+ */
+export const ENVELOPE_ARC = `${ATTR_ARC}.3`;
+export const ENVELOPE_OIDS = {
+  /** eContentType of the SignedData payload (canonical JSON: records and provenance attestations). */
+  content: `${ENVELOPE_ARC}.0`,
+  envelopeId: `${ENVELOPE_ARC}.1`,
+  sender: `${ENVELOPE_ARC}.2`,
+  recipient: `${ENVELOPE_ARC}.3`,
+  scope: `${ENVELOPE_ARC}.4`,
+  consentRef: `${ENVELOPE_ARC}.5`,
+  agreementId: `${ENVELOPE_ARC}.6`,
+  level: `${ENVELOPE_ARC}.7`,
+  issuedAt: `${ENVELOPE_ARC}.8`,
+  expiresAt: `${ENVELOPE_ARC}.9`,
+  manifest: `${ENVELOPE_ARC}.10`,
+  kind: `${ENVELOPE_ARC}.11`,
+  queryShape: `${ENVELOPE_ARC}.12`,
+  inReplyTo: `${ENVELOPE_ARC}.13`,
+  /** eContentType of a record-provenance attestation (a batch of records signed by their origin enclave). */
+  attestation: `${ENVELOPE_ARC}.20`,
+} as const;

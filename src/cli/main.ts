@@ -261,6 +261,389 @@ export function buildProgram(): Command {
     )
     .action(action(() => import('./commands/inspect/inspect.js')));
 
+  // ---- envelope ----
+  const envelope = program.command('envelope').description('sealed envelopes between enclaves (CMS SignedData inside AuthEnvelopedData, KEMRecipientInfo)');
+  const ENVELOPE_EXIT_NOTE = 'A refused envelope exits 1 with ONE reason code (REFUSED_*, PROVENANCE, SIGNATURE, DECRYPT, chain codes) and is logged in the audit log.';
+  envelope
+    .command('seal')
+    .description('sign then encrypt records to a peer enclave, under an agreement (refused before anything is written when no agreement covers it)')
+    .requiredOption('--as <dir>', 'the sending enclave directory')
+    .requiredOption('--to <file>', "the recipient's KEM certificate (PEM; further blocks are taken as its chain)")
+    .option('--untrusted <file>', "more certificates to build the recipient's path from (e.g. its certs/chain.pem); repeatable", collect)
+    .requiredOption('--agreement <id>', 'the agreement that covers this flow')
+    .requiredOption('--scope <scope>', 'the scope of the records (must be allowed by the agreement)')
+    .option('--records <file>', 'records, JSON lines: {"data", "guardianship"} or re-shared "writ-record"/"writ-attestation" lines')
+    .option('--query-shape <id>', 'seal a query of this shape instead (models layer); needs --params')
+    .option('--params <json>', 'query parameters: inline JSON or @FILE')
+    .option('--level <level>', "level of the contents (default: the sender's own level)")
+    .option('--consent <ref>', 'consent reference the records are shared under (default: agreement:<id>)')
+    .option('--kaitiaki <name>', 'guardian (kaitiaki) for record lines that name none; needs --terms')
+    .option('--terms <text>', 'terms of sharing for record lines that name none; needs --kaitiaki')
+    .requiredOption('--expires <time>', 'expiry: RFC 3339 time, or a duration such as 30m, 24h, 7d')
+    .requiredOption('--out <file>', 'where to write the envelope (DER)')
+    .option('--pass-file <file>', "passphrase of the enclave's keys")
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Records the sender originates are attested now (one ML-DSA signature over a Merkle root of the batch;',
+          'each record carries its origin, hash, guardianship and inclusion path). Re-shared records keep their',
+          'original attestation. The header (ids, scope, consent, agreement, level, times, manifest) is signed.',
+          ENVELOPE_EXIT_NOTE,
+        ],
+        examples: [
+          'writ envelope seal --as harbor --to orchard-kem.pem --untrusted orchard-chain.pem --agreement agr-… --scope research.aggregate --records out.jsonl --expires 24h --out e1.env',
+          'writ envelope seal --as harbor --to orchard-kem.pem --agreement agr-… --scope s --records r.jsonl --kaitiaki "Ngāti Example" --terms "research only" --expires 2027-01-01T00:00:00Z --out e2.env',
+        ],
+      }),
+    )
+    .action(action(() => import('./commands/envelope/seal.js')));
+  envelope
+    .command('open')
+    .description('decrypt, verify and policy-check an envelope addressed to this enclave, or (with --key) any standard CMS envelope')
+    .argument('<file>', 'the envelope')
+    .option('--as <dir>', 'the receiving enclave directory (full policy-checked open)')
+    .option('--out <file>', 'write the opened records (with provenance and attestations) as JSON lines')
+    .option('--key <file>', 'low-level mode: decrypt with this private key, no federation policy')
+    .option('--cert <file>', 'low-level mode: the certificate of --key')
+    .option('--pass-file <file>', 'passphrase of the keys')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['FILE  the envelope (DER or PEM)'],
+        notes: [
+          'Checks, in order: decrypt (DECRYPT); signature and sender chain (SIGNATURE, NO_PATH, REVOKED, ...);',
+          'recipient (REFUSED_NOT_RECIPIENT); expiry (REFUSED_EXPIRED); agreement, withdrawal, scope, level, query',
+          'shape, crossing (REFUSED_NO_AGREEMENT, _WITHDRAWN, _SCOPE, _LEVEL, _QUERY_SHAPE, _CROSSING); replay',
+          '(REFUSED_REPLAY); every record\'s provenance (PROVENANCE). Nothing is written for a refused envelope.',
+          ENVELOPE_EXIT_NOTE,
+        ],
+        examples: ['writ envelope open e1.env --as orchard --out records.jsonl', 'writ envelope open e1.env --as orchard --json', 'writ envelope open other.p7m --key kem.key --cert kem.pem'],
+      }),
+    )
+    .action(action(() => import('./commands/envelope/open.js')));
+  envelope
+    .command('query')
+    .description("seal a query to a peer's model: a query shape the agreement's models layer allows, parameters checked against its JSON Schema")
+    .requiredOption('--as <dir>', 'the querying enclave directory')
+    .requiredOption('--to <file>', "the peer's KEM certificate")
+    .option('--untrusted <file>', "more certificates to build the peer's path from; repeatable", collect)
+    .requiredOption('--agreement <id>', 'the agreement (its models layer must be on)')
+    .requiredOption('--scope <scope>', 'the scope of the query')
+    .requiredOption('--query-shape <id>', 'the query shape id')
+    .requiredOption('--params <json>', 'the parameters: inline JSON or @FILE')
+    .option('--level <level>', "level (default: the sender's own)")
+    .option('--consent <ref>', 'consent reference (default: agreement:<id>)')
+    .requiredOption('--expires <time>', 'expiry: RFC 3339 time or a duration (24h, 7d)')
+    .requiredOption('--out <file>', 'where to write the query envelope')
+    .option('--pass-file <file>', "passphrase of the enclave's keys")
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: ['The query hash (SHA-512 of the signed query) is kept in state/queries.jsonl; only an answer bound to it opens.', ENVELOPE_EXIT_NOTE],
+        examples: ['writ envelope query --as orchard --to harbor-kem.pem --agreement agr-… --scope research.aggregate --query-shape count-by-year --params \'{"year":2025}\' --expires 1h --out q.env'],
+      }),
+    )
+    .action(action(() => import('./commands/envelope/query.js')));
+  envelope
+    .command('answer')
+    .description('open a query envelope (every check but replay) and seal the answer back to the querier, bound to the query hash')
+    .argument('<query>', 'the query envelope')
+    .requiredOption('--as <dir>', 'the answering enclave directory')
+    .requiredOption('--to <file>', "the querier's KEM certificate")
+    .option('--untrusted <file>', "more certificates to build the querier's path from; repeatable", collect)
+    .requiredOption('--records <file>', 'the answer, as records (JSON lines, as for seal)')
+    .option('--kaitiaki <name>', 'guardian (kaitiaki) for answer lines that name none; needs --terms')
+    .option('--terms <text>', 'terms of sharing for answer lines that name none; needs --kaitiaki')
+    .option('--agreement <id>', "the agreement (default: the query's)")
+    .option('--scope <scope>', "the scope (default: the query's)")
+    .option('--level <level>', "level (default: the answerer's own)")
+    .requiredOption('--expires <time>', 'expiry: RFC 3339 time or a duration (24h, 7d)')
+    .requiredOption('--out <file>', 'where to write the answer envelope')
+    .option('--pass-file <file>', "passphrase of the enclave's keys")
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['QUERY  the query envelope this answers'],
+        notes: ['The answer can only go to the enclave that signed the query (IDENTITY otherwise).', ENVELOPE_EXIT_NOTE],
+        examples: ['writ envelope answer q.env --as harbor --to orchard-kem.pem --records answer.jsonl --expires 1h --out a.env'],
+      }),
+    )
+    .action(action(() => import('./commands/envelope/answer.js')));
+  envelope
+    .command('inspect')
+    .description('show recipients, algorithms and sizes without decrypting; with --as, also the signed header and manifest')
+    .argument('<file>', 'the envelope')
+    .option('--as <dir>', 'decrypt with this enclave\'s KEM key to show the header (no policy, nothing written)')
+    .option('--pass-file <file>', "passphrase of the enclave's keys")
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['FILE  the envelope'],
+        notes: ['The header is inside the encrypted SignedData: without the recipient key only the outline shows.'],
+        examples: ['writ envelope inspect e1.env', 'writ envelope inspect e1.env --as orchard --json'],
+      }),
+    )
+    .action(action(() => import('./commands/envelope/inspect.js')));
+  envelope
+    .command('verify')
+    .description('verify a plain CMS SignedData and its signer chain against trust roots')
+    .argument('<file>', 'the SignedData (DER or PEM)')
+    .requiredOption('--trust <file>', 'trust anchors; repeatable', collect)
+    .option('--untrusted <file>', 'intermediate certificates; repeatable', collect)
+    .option('--content <file>', 'the detached content, when the SignedData has none')
+    .option('--at <time>', 'validation time, RFC 3339 (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['FILE  the SignedData'],
+        examples: ['writ envelope verify signed.p7s --trust root.pem', 'writ envelope verify sig.p7s --content doc.bin --trust root.pem --json'],
+      }),
+    )
+    .action(action(() => import('./commands/envelope/verify.js')));
+
+  // ---- federation ----
+  const federation = program.command('federation').description('opt-in bilateral agreements between enclaves: propose, countersign, import, withdraw, status');
+  const FED_AS = 'the enclave directory (docs/enclave-dir.md)';
+  federation
+    .command('propose')
+    .description('draft an agreement with a peer enclave and sign it as this enclave (all layers off unless named)')
+    .requiredOption('--as <dir>', FED_AS)
+    .requiredOption('--peer <cert-or-id>', "the peer: its gateway signing certificate file (verified against our trust store) or its SPIFFE id")
+    .requiredOption('--layers <list>', 'layers to switch on: identity, network, data, models (comma-separated or repeated)', collect)
+    .requiredOption('--scope <scope>', 'an allowed scope; repeatable', collect)
+    .requiredOption('--level <level>', 'an allowed level (name or policy OID); repeatable', collect)
+    .option('--query-shape <id=schema.json>', 'an allowed query shape (models layer): id and a JSON Schema file for its parameters; repeatable', collect)
+    .option('--not-before <time>', 'start, RFC 3339 or a duration from now such as 1h (default: now)')
+    .requiredOption('--not-after <time>', 'end, RFC 3339 or a duration from now such as 90d')
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .requiredOption('--out <file>', 'where to write the signed proposal (JSON)')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'The agreement is RFC 8785 canonical JSON; each party adds a detached CMS signature from its gateway signing key.',
+          'It covers nothing until the peer countersigns and both sides hold the countersigned copy (writ federation import).',
+          'The proposal is also kept in the enclave store (federation/agreements/) and audited.',
+        ],
+        examples: [
+          'writ federation propose --as harbor --peer orchard-gateway.pem --layers data,models --scope research.aggregate --level internal --query-shape count=count.schema.json --not-after 90d --out agr.json',
+          'writ federation propose --as harbor --peer spiffe://orchard.south.writ.example --layers data --scope weather --level internal --not-after 2027-01-01T00:00:00Z --out agr.json --json',
+        ],
+      }),
+    )
+    .action(action(() => import('./commands/federation/propose.js')));
+  federation
+    .command('countersign')
+    .description("verify a peer's proposal against this enclave's trust store and add this enclave's signature")
+    .argument('<file>', 'the proposed agreement')
+    .requiredOption('--as <dir>', FED_AS)
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .requiredOption('--out <file>', 'where to write the agreement signed by both parties')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['FILE  an agreement signed by the peer (writ federation propose)'],
+        notes: ['Refused (IDENTITY, SIGNATURE, chain codes) when the proposer\'s signature or chain does not verify, or this enclave is not a party.'],
+        examples: ['writ federation countersign agr.json --as orchard --out agr-signed.json'],
+      }),
+    )
+    .action(action(() => import('./commands/federation/countersign.js')));
+  federation
+    .command('import')
+    .description('verify and store a signed agreement, withdrawal notice or crossing approval')
+    .argument('<file>', 'the signed document')
+    .requiredOption('--as <dir>', FED_AS)
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['FILE  an agreement, a withdrawal notice or a crossing approval (JSON, "type": "writ-signed")'],
+        notes: [
+          'Nothing is stored unless every signature, chain and party identity verifies. A withdrawal takes effect at once:',
+          'every later seal or open under that agreement is refused (REFUSED_WITHDRAWN). Every import or refusal is audited.',
+        ],
+        examples: ['writ federation import agr-signed.json --as harbor', 'writ federation import withdrawal.json --as harbor --json', 'writ federation import crossing.json --as orchard'],
+      }),
+    )
+    .action(action(() => import('./commands/federation/import.js')));
+  federation
+    .command('withdraw')
+    .description('sign a withdrawal notice for an agreement (refused here at once, at the peer once imported)')
+    .requiredOption('--as <dir>', FED_AS)
+    .requiredOption('--agreement <id>', 'the agreement id (agr-...)')
+    .option('--reason <text>', 'a short reason (no secrets)')
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .requiredOption('--out <file>', 'where to write the notice for the peer')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        examples: ['writ federation withdraw --as orchard --agreement agr-3f1c... --reason "consent withdrawn" --out withdrawal.json'],
+      }),
+    )
+    .action(action(() => import('./commands/federation/withdraw.js')));
+  federation
+    .command('crossing')
+    .description('as a crossing authority, approve one exact flow between two levels')
+    .requiredOption('--authority-key <file>', 'the crossing authority private key')
+    .requiredOption('--authority-cert <file>', 'its certificate (named in the enclaves\' trust/crossing-authorities.pem)')
+    .requiredOption('--sender <id>', 'sending enclave SPIFFE id')
+    .requiredOption('--recipient <id>', 'receiving enclave SPIFFE id')
+    .requiredOption('--scope <scope>', 'the scope')
+    .requiredOption('--from-level <level>', "the sender's level")
+    .requiredOption('--to-level <level>', "the recipient's level")
+    .option('--not-before <time>', 'start, RFC 3339 or a duration (default: now)')
+    .requiredOption('--not-after <time>', 'end, RFC 3339 or a duration such as 7d')
+    .option('--pass-file <file>', 'passphrase of --authority-key')
+    .requiredOption('--out <file>', 'where to write the approval')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: ['Without an approval naming the exact sender, recipient, scope and direction, a flow between two levels is refused (REFUSED_CROSSING).'],
+        examples: [
+          'writ federation crossing --authority-key xa.key --authority-cert xa.pem --pass-file p --sender spiffe://harbor.north.writ.example --recipient spiffe://orchard.south.writ.example --scope research.aggregate --from-level restricted --to-level internal --not-after 7d --out crossing.json',
+        ],
+      }),
+    )
+    .action(action(() => import('./commands/federation/crossing.js')));
+  federation
+    .command('status')
+    .description('agreements (in force, pending, withdrawn, expired), crossings and the audit state of an enclave')
+    .requiredOption('--as <dir>', FED_AS)
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ examples: ['writ federation status --as harbor', 'writ federation status --as orchard --json'] }))
+    .action(action(() => import('./commands/federation/status.js')));
+
+  // ---- audit ----
+  const audit = program.command('audit').description("an enclave's append-only, hash-chained audit log");
+  audit
+    .command('verify')
+    .description('verify the hash chain and the signed checkpoints of an enclave audit log')
+    .argument('<dir>', 'the enclave directory (its audit/ folder is checked)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['DIR  an enclave directory (docs/enclave-dir.md)'],
+        notes: [
+          'Codes: CHAIN_EDITED, CHAIN_DELETED, CHAIN_REORDERED, CHAIN_TRUNCATED, CHECKPOINT. Needs no key or passphrase.',
+          'Exit 0 when the log verifies, 1 with the problems when it does not.',
+        ],
+        examples: ['writ audit verify ./harbor', 'writ audit verify ./orchard --json'],
+      }),
+    )
+    .action(action(() => import('./commands/audit/verify.js')));
+
+  // ---- ceremony ----
+  const ceremony = program.command('ceremony').description('root ceremonies: scripted, multi-person, with a signed transcript (DESIGN.md §2)');
+  ceremony
+    .command('run')
+    .description('run a ceremony script step by step at this terminal, or rehearse it from an answers file')
+    .argument('<script>', 'ceremony script (YAML), or the name of a shipped one')
+    .requiredOption('--out <dir>', 'output directory (must not exist or be empty; filled only when the ceremony completes)')
+    .option('--answers <file>', 'rehearsal: take every answer from this YAML/JSON file (the transcript is marked rehearsal)')
+    .option('--root-dir <dir>', 'the root directory written by root-key-generation (root.pem, enrolment.json, keys/, shares/)')
+    .option('--in <file>', 'input: a regional CSR ("north.csr" or "north=FILE"), or a revocations file; repeatable', collect)
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: [
+          'SCRIPT  ceremonies/*.yaml or a shipped name: root-key-generation, regional-issuance, crl-issuance,',
+          '        custodian-rotation, share-drill',
+        ],
+        notes: [
+          'Each step is announced with its number and acting role; the witness confirms each one. Passphrases are',
+          'masked and asked twice when new. Fingerprints and to-be-signed digests are shown in hex and as words.',
+          'Nothing is signed before a quorum of custodians approved the exact to-be-signed digest. The root key',
+          'exists only in memory and is wiped. Outputs are staged beside --out and moved into place at the end:',
+          'an abort (exit 4) or a crash leaves --out untouched; the transcript of an abort is kept beside it.',
+          'See docs/ceremony-guide.md.',
+        ],
+        examples: [
+          'writ ceremony run root-key-generation --out /media/root',
+          'writ ceremony run regional-issuance --root-dir /media/root --in north.csr --in south.csr --out /media/root/ceremonies/2026-06-regional',
+          'writ ceremony run share-drill --root-dir /media/root --out /media/root/ceremonies/2026-07-drill',
+          'writ ceremony run ceremonies/root-key-generation.yaml --answers rehearsal.yaml --out /tmp/rehearsal',
+        ],
+      }),
+    )
+    .action(action(() => import('./commands/ceremony/run.js')));
+  ceremony
+    .command('verify')
+    .description('check a ceremony directory offline: hash chain, closing signatures, approvals, artifact hashes')
+    .argument('<dir>', 'the ceremony output directory (or its transcript.jsonl)')
+    .option('--root <file>', 'require the closing record to be signed by exactly this root certificate')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['DIR  a directory holding transcript.jsonl and the artifacts it names'],
+        notes: [
+          'Each problem has its own code: CHAIN_EDITED, CHAIN_REORDERED, CHAIN_TRUNCATED, CHAIN_APPENDED, CHAIN_DELETED,',
+          'CHECKPOINT (closing signature), ARTIFACT_MISMATCH (a swapped, missing or extra file), APPROVAL_MISSING.',
+          'Subdirectories with a transcript of their own (later ceremonies filed inside a root directory) are skipped.',
+        ],
+        examples: ['writ ceremony verify /media/root', 'writ ceremony verify ./regional-2026 --root /media/root/root.pem --json'],
+      }),
+    )
+    .action(action(() => import('./commands/ceremony/verify.js')));
+  ceremony
+    .command('print')
+    .description('render a ceremony script as a printable paper script with checkboxes and signature lines')
+    .argument('<script>', 'ceremony script (YAML), or the name of a shipped one')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'html']).default('md'))
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['SCRIPT  ceremonies/*.yaml or a shipped name'],
+        examples: ['writ ceremony print root-key-generation > root-ceremony.md', 'writ ceremony print regional-issuance --format html > regional.html'],
+      }),
+    )
+    .action(action(() => import('./commands/ceremony/print.js')));
+
+  // ---- regional ----
+  const regional = program.command('regional').description('regional authority certificates and their rotation');
+  regional
+    .command('plan')
+    .description('list which regional certificates are due, overdue or fine under the rotation schedule')
+    .requiredOption('--root-dir <dir>', 'the root directory (root.pem, rotation.json, regional certificates below it)')
+    .option('--at <time>', 'RFC 3339 time to plan for (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Every *.pem under the root directory signed by the root is considered. A certificate is due inside the',
+          'overlap window (the last overlapDays of its validity, from rotation.json), overdue once expired without',
+          'a successor, and fine otherwise (or when a later certificate for its region exists).',
+        ],
+        examples: ['writ regional plan --root-dir /media/root --at 2028-04-15T00:00:00Z', 'writ regional plan --root-dir /media/root --json'],
+      }),
+    )
+    .action(action(() => import('./commands/regional/plan.js')));
+
   // ---- new command groups go above this line, one block each (ceremony, regional, envelope, federation, audit) ----
 
   // ---- demo ----

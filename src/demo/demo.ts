@@ -12,6 +12,10 @@ import { OID_NAMES } from '../core/crypto/algs.js';
 import { checkWritable, ensureDir, writeFileAtomic } from '../cli/io.js';
 import { verifyFiles } from '../cli/commands/verify/chain.js';
 import type { ChainSpec } from '../cli/commands/verify/chain.js';
+import { ceremonyLines, runDemoCeremonies } from './ceremony.js';
+import type { DemoCeremonies } from './ceremony.js';
+import { federationSummary, runFederationDemo } from './federation.js';
+import type { FederationResult } from './federation.js';
 
 export const DEMO_SEED = 'writ-demo';
 export const DEMO_NOW = new Date('2026-06-01T12:00:00Z');
@@ -33,6 +37,10 @@ export interface DemoResult {
   now: string;
   files: string[];
   scenarios: Scenario[];
+  /** The rehearsed root ceremonies the root and regional certificates came from (issue 3). */
+  ceremonies: DemoCeremonies;
+  /** Issue 4: two enclaves federating, sealed envelopes, crossings, a query, a withdrawal, audit logs. */
+  federation: FederationResult;
   allAsExpected: boolean;
 }
 
@@ -48,9 +56,12 @@ function algOf(c: FixtureCert): string {
   return OID_NAMES[c.cert.spki.algorithm.oid] ?? c.cert.spki.algorithm.oid;
 }
 
-export function runDemo(outDir: string, force: boolean, note: (m: string) => void): DemoResult {
-  note(`writ demo: building the fixture PKI (seed "${DEMO_SEED}", clock fixed at ${iso(DEMO_NOW)})…`);
-  const pki = buildFixturePki(DEMO_SEED, DEMO_NOW);
+export async function runDemo(outDir: string, force: boolean, note: (m: string) => void): Promise<DemoResult> {
+  ensureDir(outDir);
+  // The root and the regional CAs come from rehearsed ceremonies: no root key file exists anywhere.
+  const ceremonies = await runDemoCeremonies(outDir, DEMO_SEED, force, note);
+  note(`writ demo: building the fixture PKI below the regions (seed "${DEMO_SEED}", clock fixed at ${iso(DEMO_NOW)})…`);
+  const pki = buildFixturePki(DEMO_SEED, DEMO_NOW, { external: ceremonies.external });
   const { harbor, orchard } = pki.enclaves;
   const { north, south } = pki.regions;
 
@@ -127,13 +138,17 @@ export function runDemo(outDir: string, force: boolean, note: (m: string) => voi
     return scenario;
   });
 
+  const federation = runFederationDemo({ pki, outDir, force, note, now: DEMO_NOW });
+
   return {
     out: outDir,
     seed: DEMO_SEED,
     now: iso(DEMO_NOW),
     files: files.map(([n]) => n),
     scenarios,
-    allAsExpected: scenarios.every((s) => s.asExpected),
+    ceremonies,
+    federation,
+    allAsExpected: ceremonies.allOk && scenarios.every((s) => s.asExpected) && federation.allAsExpected,
   };
 }
 
@@ -145,6 +160,7 @@ function clip(s: string, n: number): string {
 export function demoText(r: DemoResult, pkiLines: string[]): string {
   const lines: string[] = [];
   lines.push(`writ demo: ${r.files.length} files in ${r.out} (seed "${r.seed}", clock ${r.now})`, '');
+  if (r.ceremonies) lines.push(...ceremonyLines(r.ceremonies), '');
   lines.push(...pkiLines, '');
   const w = Math.max(...r.scenarios.map((s) => s.name.length));
   const g = Math.max(...r.scenarios.map((s) => s.got.length));
@@ -164,6 +180,7 @@ export function demoText(r: DemoResult, pkiLines: string[]): string {
       : `${good}/${r.scenarios.length} as expected: SOMETHING IS WRONG (lines marked XX).`,
   );
   lines.push(`Try one yourself: cd ${r.out} && ${r.scenarios[3]?.command ?? 'writ verify chain ...'}`);
+  if (r.federation) lines.push(...federationSummary(r.federation));
   return lines.join('\n');
 }
 
@@ -178,6 +195,14 @@ export function pkiSummary(): string[] {
 }
 
 export function checkDemo(r: DemoResult): void {
+  if (!r.ceremonies.allOk) {
+    const bad = r.ceremonies.ceremonies.filter((c) => !c.ok).map((c) => `${c.script}: ${c.errors.join('; ')}`);
+    throw new WritError('INTERNAL', `demo ceremony transcripts do not verify: ${bad.join('; ')}`);
+  }
+  if (r.federation && !r.federation.allAsExpected) {
+    const bad = r.federation.steps.filter((s) => !s.asExpected).map((s) => `${s.name}: expected ${s.expected}, got ${s.got}`);
+    throw new WritError('INTERNAL', `demo federation outcomes differ from the story: ${bad.join('; ')}`);
+  }
   if (!r.allAsExpected) {
     const bad = r.scenarios.filter((s) => !s.asExpected).map((s) => `${s.name}: expected ${s.expected}, got ${s.got}`);
     throw new WritError('INTERNAL', `demo outcomes differ from the story: ${bad.join('; ')}`);

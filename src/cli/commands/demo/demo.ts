@@ -3,8 +3,8 @@ import type { Ctx, CommandResult } from '../../context.js';
 import { EXIT } from '../../exit.js';
 import { demoText, pkiSummary, runDemo } from '../../../demo/demo.js';
 
-export function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): CommandResult {
-  const r = runDemo(opts.out as string, Boolean(opts.force), ctx.note);
+export async function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  const r = await runDemo(opts.out as string, Boolean(opts.force), ctx.note);
   // A story that does not come out as told is a bug in writ, not a verification result.
   return { text: demoText(r, pkiSummary()), data: { ...r }, exitCode: r.allAsExpected ? EXIT.OK : EXIT.INTERNAL };
 }

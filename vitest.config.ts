@@ -2,6 +2,15 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // *.yaml imports are text, as tsup's loader makes them in the bundle (src/ceremony/builtin.ts).
+  plugins: [
+    {
+      name: 'writ-yaml-as-text',
+      transform(code: string, id: string) {
+        return id.endsWith('.yaml') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
+      },
+    },
+  ],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

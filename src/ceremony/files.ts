@@ -8,12 +8,14 @@ import { parseScript } from './script.js';
 import type { LoadedScript } from './script.js';
 import { parseAnswers } from './people.js';
 import type { AnswersFile } from './people.js';
+import { BUILTIN_SCRIPT_TEXT } from './builtin.js';
+import type { BuiltinScriptName } from './builtin.js';
 
-export const BUILTIN_SCRIPTS = ['root-key-generation', 'regional-issuance', 'crl-issuance', 'custodian-rotation', 'share-drill'] as const;
+export const BUILTIN_SCRIPTS = Object.keys(BUILTIN_SCRIPT_TEXT) as BuiltinScriptName[];
 
 /**
- * The shipped ceremonies/ directory: found by walking up from this module (src/ceremony/ in a checkout,
- * dist/ in a build), so `writ ceremony run root-key-generation` works from anywhere.
+ * The shipped ceremonies/ directory of a checkout, found by walking up from this module, or undefined
+ * (a lone bundle has none: the shipped scripts are embedded in it, see builtin.ts).
  */
 export function ceremoniesDir(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -25,21 +27,18 @@ export function ceremoniesDir(): string | undefined {
   return undefined;
 }
 
-/** Loads a script from a path, or a shipped script by name ("root-key-generation"). */
+/** Loads a script from a path, or a shipped script by name ("root-key-generation"), which is embedded in writ. */
 export function loadScriptFile(ref: string): LoadedScript {
-  let file = ref;
-  if (!fs.existsSync(file) && (BUILTIN_SCRIPTS as readonly string[]).includes(ref)) {
-    const dir = ceremoniesDir();
-    if (!dir) throw new WritError('IO', `cannot find the shipped ceremonies/ directory for "${ref}"; give the script's path`);
-    file = path.join(dir, `${ref}.yaml`);
+  if (!fs.existsSync(ref) && Object.prototype.hasOwnProperty.call(BUILTIN_SCRIPT_TEXT, ref)) {
+    return parseScript(BUILTIN_SCRIPT_TEXT[ref as BuiltinScriptName], `ceremonies/${ref}.yaml`);
   }
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(ref, 'utf8');
   } catch (e) {
     throw new WritError('IO', `cannot read ${ref}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable'}`, { cause: e });
   }
-  return parseScript(text, file);
+  return parseScript(text, ref);
 }
 
 /** Reads an answers file (YAML or JSON). */

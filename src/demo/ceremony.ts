@@ -20,6 +20,7 @@ import { drbgBytes } from '../fixtures/drbg.js';
 import { FIXTURE_DOMAIN } from '../fixtures/pki.js';
 import type { ExternalCas, ExternalRegion } from '../fixtures/pki.js';
 import { collectArtifacts, loadScriptFile } from '../ceremony/files.js';
+import { BUILTIN_SCRIPT_TEXT } from '../ceremony/builtin.js';
 import { parseScript } from '../ceremony/script.js';
 import { AnswersPeople } from '../ceremony/people.js';
 import { rehearsalAnswers } from '../ceremony/rehearsal.js';
@@ -57,8 +58,8 @@ function readPem(file: string): Uint8Array {
 
 /** The shipped root script, with the demo's trust domain (the fixture PKI lives under writ.test). */
 function demoRootScript(scriptsDir: string): LoadedScript {
-  const shipped = loadScriptFile('root-key-generation');
-  const doc = parseDocument(fs.readFileSync(shipped.source, 'utf8'), { version: '1.2' });
+  // The embedded text, not a file: the demo must run from a lone copy of the bundle.
+  const doc = parseDocument(BUILTIN_SCRIPT_TEXT['root-key-generation'], { version: '1.2' });
   doc.setIn(['root', 'domain'], FIXTURE_DOMAIN);
   doc.setIn(['root', 'subject'], `O=${FIXTURE_DOMAIN}, CN=writ demo root`);
   doc.commentBefore = ` Demo copy of ceremonies/root-key-generation.yaml: only the trust domain differs (${FIXTURE_DOMAIN}).\n${doc.commentBefore ?? ''}`;

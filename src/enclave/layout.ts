@@ -40,6 +40,7 @@ import type { Ctx } from '../cli/context.js';
 import { AuditAppender } from './audit.js';
 import { ReplayStore } from './replay.js';
 import { loadPolicyState } from './store.js';
+import { loadPartnerAnchors } from './trust.js';
 
 export const ENCLAVE_FORMAT = 'writ-enclave/1';
 
@@ -50,6 +51,10 @@ export interface EnclavePaths {
   keysDir: string;
   signingKey: string;
   kemKey: string;
+  /** keys/ca.key: the enclave CA key (writ enclave init); absent in fixtures. */
+  caKey: string;
+  /** request/: public material sent to the regional authority (writ enclave init). */
+  requestDir: string;
   certsDir: string;
   chain: string;
   kemCert: string;
@@ -57,6 +62,8 @@ export interface EnclavePaths {
   anchors: string;
   crlDir: string;
   crossingAuthorities: string;
+  /** trust/partners.json: constrained partner anchors, signed by this enclave (writ trust add). */
+  partners: string;
   federationDir: string;
   agreementsDir: string;
   withdrawalsDir: string;
@@ -77,6 +84,8 @@ export function enclavePaths(dir: string): EnclavePaths {
     keysDir: j('keys'),
     signingKey: j('keys', 'signing.key'),
     kemKey: j('keys', 'kem.key'),
+    caKey: j('keys', 'ca.key'),
+    requestDir: j('request'),
     certsDir: j('certs'),
     chain: j('certs', 'chain.pem'),
     kemCert: j('certs', 'kem.pem'),
@@ -84,6 +93,7 @@ export function enclavePaths(dir: string): EnclavePaths {
     anchors: j('trust', 'anchors.pem'),
     crlDir: j('trust', 'crls'),
     crossingAuthorities: j('trust', 'crossing-authorities.pem'),
+    partners: j('trust', 'partners.json'),
     federationDir: j('federation'),
     agreementsDir: j('federation', 'agreements'),
     withdrawalsDir: j('federation', 'withdrawals'),
@@ -204,7 +214,8 @@ export function readConfig(file: string): EnclaveConfig {
   };
 }
 
-function readCrlDir(dir: string): Crl[] {
+/** Every CRL in a directory (*.crl, *.pem; PEM or DER), in file-name order. */
+export function readCrlDir(dir: string): Crl[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
@@ -230,7 +241,6 @@ export async function loadEnclave(dir: string, opts: LoadOptions): Promise<Loade
   const anchors: TrustAnchor[] = readCerts(paths.anchors).map((cert) => ({ cert }));
   const crls = readCrlDir(paths.crlDir);
   const crossingAuthorities = fs.existsSync(paths.crossingAuthorities) ? readCerts(paths.crossingAuthorities) : [];
-  const trust: TrustContext = { anchors, crls, now: opts.now };
   const gateway = `${config.identity}/gateway`;
   const v = verify({ leaf: signingCert, untrusted: chain.slice(1), crls }, anchors, { now: opts.now, identity: gateway, keyUsage: ['digitalSignature'], purpose: EKU_WRIT_GATEWAY_SIGNING });
   if (!v.ok) {
@@ -241,6 +251,10 @@ export async function loadEnclave(dir: string, opts: LoadOptions): Promise<Loade
     throw new WritError('IDENTITY', `${paths.chain} proves enclave ${v.enclave ?? '?'} in region ${v.region ?? '?'}, but enclave.json says ${config.enclave} in ${config.region}`);
   }
   if (v.level !== config.level) throw new WritError('POLICY', `${paths.chain} proves level ${v.levelName ?? v.level ?? 'none'}, but enclave.json says ${levelName(config.level) ?? config.level}`);
+  // Partner anchors (trust/partners.json, writ trust add) join only as RFC 5937 constrained anchors, and
+  // only when the store's signature by this enclave's own gateway key verifies (SIGNATURE otherwise).
+  if (fs.existsSync(paths.partners)) anchors.push(...loadPartnerAnchors(paths.partners, { identity: config.identity, signingCert }));
+  const trust: TrustContext = { anchors, crls, now: opts.now };
 
   // A fixture enclave says so in enclave.json; its unencrypted keys are expected, so skip that warning.
   const baseNote = opts.note ?? (() => {});

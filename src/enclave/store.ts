@@ -109,6 +109,7 @@ export function importSignedDocument(
   ctx: StoreContext,
 ): Imported {
   const d = decodeSignedDocument(bytes);
+  if (d.kind === 'writ-baseline' || d.kind === 'writ-trust-store') throw new WritError('USAGE', `a ${d.kind} document is not a federation document`);
   const doc = { type: 'writ-signed' as const, body: d.body, signatures: d.signatures } as SignedDocument<never>;
   if (d.kind === 'writ-agreement') {
     const v = verifyAgreement(d, ctx.trust);

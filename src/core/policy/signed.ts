@@ -17,7 +17,7 @@ import { parseSpiffeId } from './names.js';
 import { EKU_WRIT_GATEWAY_SIGNING } from '../asn1/oids.js';
 
 /** The kinds of signed policy document writ reads and writes. */
-export type SignedKind = 'writ-agreement' | 'writ-withdrawal' | 'writ-crossing';
+export type SignedKind = 'writ-agreement' | 'writ-withdrawal' | 'writ-crossing' | 'writ-baseline' | 'writ-trust-store';
 
 /** One party's signature: a detached CMS SignedData (DER, base64) over canonicalBytes(body). */
 export interface DocSignature {
@@ -145,7 +145,7 @@ export function decodeSignedDocument(bytes: Uint8Array | string): { kind: Signed
     throw new WritError('PARSE', 'signed document: expected {"type":"writ-signed","body":{...},"signatures":[...]}');
   }
   const kind = v.body.type;
-  if (kind !== 'writ-agreement' && kind !== 'writ-withdrawal' && kind !== 'writ-crossing') {
+  if (kind !== 'writ-agreement' && kind !== 'writ-withdrawal' && kind !== 'writ-crossing' && kind !== 'writ-baseline' && kind !== 'writ-trust-store') {
     throw new WritError('PARSE', `signed document: unknown body type ${JSON.stringify(kind)}`);
   }
   const signatures = v.signatures.map((s, i) => {

@@ -13,7 +13,11 @@ export function run(ctx: Ctx, args: string[], _opts: Record<string, unknown>): C
   const signing = chain[0];
   if (!signing) throw new WritError('PARSE', `${p.chain} holds no certificate`);
   // The checkpoint key must be this enclave's gateway key, proved by its chain (not merely present in the folder).
-  const v = verify({ leaf: signing, untrusted: chain.slice(1) }, readCerts(p.anchors).map((cert) => ({ cert })), { now: signing.notBefore, identity: `${config.identity}/gateway` });
+  // The chain is judged at the first instant all of it is valid: a provisioned enclave's gateway cert is
+  // signed at the site (init) before the region certifies the enclave CA (issue), so the leaf's own
+  // notBefore would precede its issuer's.
+  const at = new Date(Math.max(...chain.map((c) => c.notBefore.getTime())));
+  const v = verify({ leaf: signing, untrusted: chain.slice(1) }, readCerts(p.anchors).map((cert) => ({ cert })), { now: at, identity: `${config.identity}/gateway` });
   if (!v.ok) throw new WritError(v.errors[0]?.code ?? 'NO_PATH', `${p.chain}: the gateway signing certificate does not verify: ${v.errors[0]?.message ?? ''}`);
   const r = verifyAuditDir(p, { enclave: config.identity, signers: [signing] });
   const text = r.ok

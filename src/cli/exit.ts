@@ -11,6 +11,8 @@ export const EXIT = {
   IO: 3,
   /** A ceremony was aborted; nothing was written. */
   ABORTED: 4,
+  /** The running Node.js / OpenSSL cannot do what the command needs (writ link check on Node 20). */
+  UNSUPPORTED_PLATFORM: 5,
   /** A bug: report it. */
   INTERNAL: 70,
 } as const;
@@ -88,6 +90,7 @@ export const EXIT_BY_CODE: Readonly<Record<WritErrorCode, ExitCode>> = {
   USAGE: EXIT.USAGE,
   IO: EXIT.IO,
   EXISTS: EXIT.IO,
+  UNSUPPORTED_PLATFORM: EXIT.UNSUPPORTED_PLATFORM,
   INTERNAL: EXIT.INTERNAL,
 };
 
@@ -105,5 +108,6 @@ export const EXIT_CODES_HELP = [
   '  2   usage error (bad or missing option, insecure choice without its --insecure flag)',
   '  3   input/output error (missing or unreadable file, target exists without --force)',
   '  4   ceremony aborted (nothing written)',
+  '  5   this Node.js/OpenSSL lacks a needed feature (e.g. ML-DSA or X25519MLKEM768 in TLS); run under Node 26',
   '  70  internal error (a bug: please report it)',
 ].join('\n');

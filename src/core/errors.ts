@@ -80,7 +80,12 @@ export type EnvelopeCode =
 export type DomainCode = CeremonyCode | LogCode | EnvelopeCode;
 
 /** Codes for usage and I/O, raised by the CLI layer. */
-export type CliCode = 'USAGE' | 'IO' | 'EXISTS' | 'INTERNAL';
+export type CliCode =
+  | 'USAGE'
+  | 'IO'
+  | 'EXISTS'
+  | 'INTERNAL'
+  | 'UNSUPPORTED_PLATFORM'; // the running Node.js / OpenSSL lacks a feature the command needs (e.g. ML-DSA in TLS, X25519MLKEM768)
 
 export type WritErrorCode = InputCode | VerifyCode | KeyCode | DomainCode | CliCode;
 

@@ -16,6 +16,7 @@ describe('exit codes', () => {
     expect(exitCodeFor(new WritError('IO', 'x'))).toBe(3);
     expect(exitCodeFor(new WritError('EXISTS', 'x'))).toBe(3);
     expect(exitCodeFor(new WritError('ABORTED', 'x'))).toBe(4);
+    expect(exitCodeFor(new WritError('UNSUPPORTED_PLATFORM', 'x'))).toBe(5);
     expect(exitCodeFor(new WritError('INTERNAL', 'x'))).toBe(70);
   });
 
@@ -25,9 +26,9 @@ describe('exit codes', () => {
     expect(exitCodeFor(undefined)).toBe(70);
   });
 
-  it('uses only the six documented exit codes, and the help lists each of them', () => {
+  it('uses only the seven documented exit codes, and the help lists each of them', () => {
     const allowed = new Set<number>(Object.values(EXIT));
-    expect([...allowed].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 70]);
+    expect([...allowed].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 70]);
     for (const v of Object.values(EXIT_BY_CODE)) expect(allowed.has(v)).toBe(true);
     for (const c of allowed) expect(EXIT_CODES_HELP).toMatch(new RegExp(`^  ${c} `, 'm'));
   });

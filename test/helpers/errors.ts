@@ -10,3 +10,13 @@ export function errCode(fn: () => unknown): string | undefined {
     return e instanceof WritError ? e.code : `not-writ:${String(e)}`;
   }
 }
+
+/** errCode for a promise: the code of the WritError it rejects with, undefined when it resolves. */
+export async function asyncErrCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    return e instanceof WritError ? e.code : `not-writ:${String(e)}`;
+  }
+}

@@ -2,4 +2,4 @@
 export { REPO_ROOT, vectorsDir, requireVectors, assertLoaded } from './vectors.js';
 export { node26Path, requireNode26, runNode26Json } from './node26.js';
 export { seededRng } from './rng.js';
-export { errCode } from './errors.js';
+export { errCode, asyncErrCode } from './errors.js';

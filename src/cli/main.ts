@@ -70,7 +70,7 @@ function action(load: Loader) {
 export function buildProgram(): Command {
   const program = new Command('writ');
   program
-    .description('Sovereign post-quantum PKI, offline: keys, certificates, CRLs and chain verification.')
+    .description('Sovereign post-quantum PKI, offline: root ceremonies, certificates and CRLs, sealed envelopes, federation, and verification of all of them.')
     .version(pkg.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
@@ -643,6 +643,300 @@ export function buildProgram(): Command {
       }),
     )
     .action(action(() => import('./commands/regional/plan.js')));
+
+  // ---- self-check ----
+  program
+    .command('self-check')
+    .description("print the running bundle's SHA-256 (hex and words), check it against SHA256SUMS, report crypto backend, runtime and air gap")
+    .option('--sums <file>', 'a SHA256SUMS file (sha256sum or BSD format) that must list this bundle with the same hash')
+    .option('--licenses', 'also print the licence texts of every bundled third-party package')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Hashes the file that is running (dist/writ.mjs, or wherever the bundle was copied), prints the digest',
+          'in hex and as 26 words for reading aloud, and with --sums compares it with the release SHA256SUMS',
+          '(exit 1 on a mismatch or a missing entry). A tampered bundle can lie about itself: also compare with an',
+          'independent `sha256sum`. Non-loopback network interfaces that are up give a warning, not an error.',
+        ],
+        examples: ['writ self-check', 'writ self-check --sums /media/release/SHA256SUMS', 'writ self-check --licenses | less', 'writ self-check --json'],
+      }),
+    )
+    .action(action(() => import('./commands/self-check/self-check.js')));
+
+  // ---- oscal ----
+  const oscal = program.command('oscal').description('compliance as data: OSCAL documents describing writ (NIST OSCAL 1.2.3)');
+  oscal
+    .command('component-definition')
+    .description('write the OSCAL component-definition: how writ implements the NIST SP 800-53 Rev 5 controls it touches')
+    .option('--out <file>', 'write the document here (default: stdout)')
+    .option('--at <time>', 'last-modified time, RFC 3339 (default: now)')
+    .option('--uuid-seed <text>', 'derive the UUIDs from this text instead of at random (reproducible output)')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Each implemented requirement names the writ commands, source modules and tests that implement it, and its limits',
+          '(remarks). The document validates against the NIST OSCAL 1.2.3 JSON schema (test/assurance/oscal.test.ts).',
+        ],
+        examples: [
+          'writ oscal component-definition --out writ-component.json',
+          'writ oscal component-definition --at 2026-06-01T00:00:00Z --uuid-seed writ-0.1.0 > writ-component.json',
+        ],
+      }),
+    )
+    .action(action(() => import('./commands/oscal/component-definition.js')));
+
+  // ---- link ----
+  const link = program.command('link').description('the post-quantum TLS link between enclaves: issue its identity, prove it on loopback, print a TLS configuration');
+  link
+    .command('check')
+    .description('mutual TLS 1.3 on 127.0.0.1 between two enclaves\' link identities, group X25519MLKEM768 only, each chain checked by writ\'s verifier')
+    .requiredOption('--as <dir>', 'this enclave\'s directory (the TLS client); needs keys/link.key and certs/link.pem')
+    .requiredOption('--peer <dir>', 'the peer enclave\'s directory (the TLS server on loopback), with its link key and its own trust store')
+    .option('--pass-file <file>', 'passphrase of this enclave\'s link key')
+    .option('--peer-pass-file <file>', 'passphrase of the peer\'s link key')
+    .option('--at <time>', 'verification time for writ\'s verifier (RFC 3339; default now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Both sides run in this process; nothing listens beyond 127.0.0.1 and an ephemeral port.',
+          'Each side verifies the chain the other PRESENTED against its own trust/anchors.pem and trust/crls/,',
+          'demanding the identity <enclave id>/link, serverAuth or clientAuth, and digitalSignature; a refusal',
+          'ends the handshake. The report gives protocol, negotiated group, cipher and both proved identities.',
+          'Needs a Node.js whose OpenSSL has ML-DSA and X25519MLKEM768 (Node 26 / OpenSSL 3.5); elsewhere it says',
+          'so and exits 5. Exit 1 when a side refuses (the verifier\'s code is given).',
+        ],
+        examples: ['writ link check --as ./harbor --peer ./orchard', 'writ link check --as ./harbor --peer ./orchard --at 2026-06-01T12:00:00Z --json'],
+      }),
+    )
+    .action(action(() => import('./commands/link/check.js')));
+  link
+    .command('issue')
+    .description('issue this enclave\'s TLS link identity (<enclave id>/link, serverAuth+clientAuth) with its enclave CA key')
+    .requiredOption('--as <dir>', 'the enclave directory (after writ enclave install): reads keys/ca.key, writes keys/link.key and certs/link.pem')
+    .option('--pass-file <file>', 'passphrase of the enclave keys; the link key is encrypted under it too')
+    .option('--insecure-no-pass', 'write the link key unencrypted (dangerous)')
+    .option('--force', 'replace an existing link identity')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'The enclave must load: its chain verifies against its own trust/anchors.pem and CRLs. The new leaf is',
+          'verified the same way (serverAuth and clientAuth) before anything is written; the issuance is audited.',
+        ],
+        examples: ['writ link issue --as ./harbor --pass-file harbor.pass', 'writ link issue --as ./harbor --pass-file harbor.pass --force --json'],
+      }),
+    )
+    .action(action(() => import('./commands/link/issue.js')));
+  link
+    .command('config')
+    .description('print a ready TLS configuration for this enclave\'s link: cert, chain, trust anchors, TLS 1.3 and X25519MLKEM768 only')
+    .requiredOption('--as <dir>', 'the enclave directory')
+    .addOption(new Option('--format <format>', 'configuration dialect').choices(['openssl', 'nginx']).makeOptionMandatory())
+    .option('--json', 'print one JSON document on stdout (the configuration text under "config")')
+    .addHelpText(
+      'after',
+      help({
+        notes: ['Reads enclave.json and the link file paths only; no key is decrypted. The paths printed are absolute.'],
+        examples: ['writ link config --as ./harbor --format openssl > harbor-link.cnf', 'writ link config --as ./harbor --format nginx'],
+      }),
+    )
+    .action(action(() => import('./commands/link/config.js')));
+
+  // ---- lint ----
+  program
+    .command('lint')
+    .description('check certificates, CSRs, CRLs, keys, envelopes and agreements against CNSA 2.0 (or the hybrid profile)')
+    .argument('<files...>', 'the files to check')
+    .addOption(new Option('--profile <profile>', 'cnsa2: ML-DSA-87, ML-KEM-1024, AES-256, SHA-384/512; hybrid: cnsa2 plus X-Wing').choices(['cnsa2', 'hybrid']).makeOptionMandatory())
+    .option('--max-root-days <n>', 'longest validity of a self-signed CA certificate (default 7305)', positiveInt)
+    .option('--max-ca-days <n>', 'longest validity of any other CA certificate (default 3653)', positiveInt)
+    .option('--max-leaf-days <n>', 'longest validity of an end-entity certificate (default 398)', positiveInt)
+    .option('--max-crl-days <n>', 'longest CRL update interval, nextUpdate - thisUpdate (default 186)', positiveInt)
+    .option('--max-document-days <n>', 'longest validity of an agreement or crossing approval (default 366)', positiveInt)
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['FILES  DER or PEM (any number of blocks): certificates, CSRs, CRLs, public/private keys, CMS; or writ agreement JSON'],
+        notes: [
+          'Finding codes: LINT_WEAK_SIG_ALG, LINT_CLASSICAL_SIG, LINT_CLASSICAL_KEY, LINT_WEAK_KEM_ALG, LINT_HYBRID_KEM, LINT_UNKNOWN_ALG,',
+          'LINT_ALG_PARAMS, LINT_WEAK_HASH, LINT_WEAK_CIPHER, LINT_KDF_NOT_APPROVED, LINT_KEY_UNENCRYPTED, LINT_VALIDITY_TOO_LONG,',
+          'LINT_CRL_NO_NEXT_UPDATE, LINT_BAD_SIGNATURE, LINT_UNRECOGNISED. Exit 0 with no finding, 1 with any. No key or passphrase is needed: an encrypted',
+          "key is judged by its encryption parameters, an envelope by its outer algorithms (the signer is inside the ciphertext).",
+        ],
+        examples: [
+          'writ lint --profile cnsa2 root.pem north.pem south.pem root.crl',
+          'writ lint --profile hybrid federation/records.env --json',
+          'writ lint --profile cnsa2 --max-leaf-days 90 harbor/certs/chain.pem',
+        ],
+      }),
+    )
+    .action(action(() => import('./commands/lint/lint.js')));
+
+  // ---- enclave ----
+  const enclave = program.command('enclave').description('provision an enclave: init at the site, issue at the region, install, status, diff against a signed baseline');
+  enclave
+    .command('init')
+    .description('generate the enclave CA, gateway signing and KEM keys, the requests for the region, and enclave.json')
+    .requiredOption('--id <enclave>', 'enclave label (the first label of its host name)')
+    .requiredOption('--region <region>', 'region label')
+    .requiredOption('--level <level>', 'level name or OID the enclave CA will assert')
+    .option('--domain <domain>', 'trust domain (default: read from --anchor)')
+    .addOption(new Option('--kem <alg>', 'KEM algorithm').choices(['ml-kem-1024', 'ml-kem-768', 'x-wing']).default('ml-kem-1024'))
+    .option('--anchor <root.pem>', 'the root certificate to pin (obtained over a trusted channel); install then refuses bundles without it')
+    .requiredOption('--out <dir>', 'the new enclave directory')
+    .option('--pass-file <file>', 'passphrase for the three private keys')
+    .option('--insecure-no-pass', 'write the keys unencrypted (never for real enclaves)')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--force', 'start an existing directory over (replaces its keys!)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Writes keys/ (0700; ca.key ML-DSA-87, signing.key ML-DSA-65, kem.key; PBES2-encrypted), enclave.json and request/:',
+          'ca.csr and signing.csr (each signed by its own key), signing.pem and kem.pem (signed by the enclave CA key),',
+          'kem.csr (signed by the gateway key, naming signing.pem). request/ holds public material only: send it to the region.',
+        ],
+        examples: ['writ enclave init --id harbor --region north --level restricted --anchor root.pem --out harbor --pass-file pass.txt'],
+      }),
+    )
+    .action(action(() => import('./commands/enclave/init.js')));
+  enclave
+    .command('issue')
+    .description('at the regional authority: check a request, certify the enclave CA, write a signed provisioning bundle')
+    .requiredOption('--ca-dir <dir>', 'regional authority directory: ca.pem, ca.key, anchors.pem, crls/, optional chain.pem')
+    .requiredOption('--request <dir>', "the enclave's request/ directory")
+    .requiredOption('--out <bundle>', 'bundle directory to write')
+    .option('--pass-file <file>', 'passphrase of ca.key')
+    .option('--validity-days <n>', 'enclave CA validity (default 5 years, capped by the regional CA)', positiveInt)
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--force', 'replace an existing bundle')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        notes: [
+          'Refusals: NAME_CONSTRAINT (outside the region), POLICY (a level the region does not serve), SIGNATURE (a proof of',
+          'possession fails), KEY_MISMATCH, IDENTITY, and verify() codes for the leaves through the new chain (e.g. CRL_STALE).',
+        ],
+        examples: ['writ enclave issue --ca-dir /media/north --request harbor/request --out harbor-bundle --pass-file north-pass.txt'],
+      }),
+    )
+    .action(action(() => import('./commands/enclave/issue.js')));
+  enclave
+    .command('install')
+    .description('verify a provisioning bundle against the keys and pinned root, then install it atomically')
+    .argument('<bundle>', 'bundle directory from writ enclave issue')
+    .requiredOption('--into <dir>', 'the enclave directory (from writ enclave init)')
+    .option('--anchor <root.pem>', 'the root to trust when none was pinned at init')
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      help({
+        args: ['BUNDLE  a provisioning bundle directory'],
+        notes: ['Refusals: SIGNATURE (manifest signature), ARTIFACT_MISMATCH (a file changed, added or missing), IDENTITY (another', 'enclave), NO_PATH (not the pinned root), CRL_STALE (an expired CRL), KEY_MISMATCH (not the keys in DIR).'],
+        examples: ['writ enclave install harbor-bundle --into harbor --pass-file pass.txt'],
+      }),
+    )
+    .action(action(() => import('./commands/enclave/install.js')));
+  enclave
+    .command('status')
+    .description('identity, region, level, expiry dates, CRL freshness, what is due, agreements in force (no key needed)')
+    .argument('<dir>', 'enclave directory')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ args: ['DIR  an enclave directory'], notes: ['Exit 1 when something is overdue (expired certificate, stale CRL, unverifiable chain or store).'], examples: ['writ enclave status harbor', 'writ enclave status harbor --json'] }))
+    .action(action(() => import('./commands/enclave/status.js')));
+  enclave
+    .command('diff')
+    .description('list every departure from a signed baseline; exit 1 when any is not waived by the baseline')
+    .argument('<dir>', 'enclave directory')
+    .requiredOption('--baseline <file>', 'signed baseline (writ enclave baseline sign)')
+    .option('--authority <cert.pem>', 'certificate(s) that may sign baselines (default: DIR/trust/baseline-authorities.pem)')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ args: ['DIR  an enclave directory'], examples: ['writ enclave diff harbor --baseline baseline.signed.json --authority baseline-authority.pem'] }))
+    .action(action(() => import('./commands/enclave/diff.js')));
+  const baseline = enclave.command('baseline').description('write and sign enclave baselines');
+  baseline
+    .command('new')
+    .description("write writ's recommended baseline body (unsigned), to edit")
+    .requiredOption('--out <file>', 'baseline body (JSON)')
+    .option('--name <name>', 'baseline name')
+    .option('--force', 'replace an existing file')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ examples: ['writ enclave baseline new --name "north 2026" --out baseline.json'] }))
+    .action(action(() => import('./commands/enclave/baseline-new.js')));
+  baseline
+    .command('sign')
+    .description('sign a baseline body with a baseline authority key (canonical JSON + detached CMS)')
+    .argument('<body>', 'baseline body (JSON)')
+    .requiredOption('--key <file>', 'authority private key (ML-DSA)')
+    .requiredOption('--cert <file>', 'authority certificate')
+    .requiredOption('--out <file>', 'signed baseline')
+    .option('--pass-file <file>', 'passphrase of the key')
+    .option('--force', 'replace an existing file')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ args: ['BODY  a baseline body (writ enclave baseline new)'], examples: ['writ enclave baseline sign baseline.json --key ba.key --cert ba.pem --out baseline.signed.json'] }))
+    .action(action(() => import('./commands/enclave/baseline.js')));
+
+  // ---- trust ----
+  const trust = program.command('trust').description("partner trust without merging: constrained partner anchors in the enclave's signed trust store");
+  trust
+    .command('add')
+    .description('admit a partner root as a constrained trust anchor (names, levels, path length)')
+    .requiredOption('--anchor <root.pem>', "the partner's root certificate")
+    .requiredOption('--permit-uri <host...>', 'URI host ("card.partner.example") or subtree (".partner.example") it may vouch for')
+    .requiredOption('--levels <level...>', 'levels it may vouch for')
+    .option('--max-path <n>', 'maximum intermediate CAs below the anchor', (v) => (v === '0' ? 0 : positiveInt(v)))
+    .option('--label <text>', 'a label for listings')
+    .requiredOption('--as <dir>', 'enclave directory')
+    .option('--pass-file <file>', 'passphrase of the enclave keys (the store is signed by the gateway key)')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ examples: ['writ trust add --anchor partner-root.pem --permit-uri .cards.partner.example --levels internal --max-path 1 --as harbor --pass-file pass.txt'] }))
+    .action(action(() => import('./commands/trust/add.js')));
+  trust
+    .command('list')
+    .description("list the enclave's own and partner anchors (checks the store's signature)")
+    .requiredOption('--as <dir>', 'enclave directory')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ examples: ['writ trust list --as harbor'] }))
+    .action(action(() => import('./commands/trust/list.js')));
+  trust
+    .command('remove')
+    .description('remove a partner anchor')
+    .argument('<id>', 'anchor id (writ trust list)')
+    .requiredOption('--as <dir>', 'enclave directory')
+    .option('--pass-file <file>', 'passphrase of the enclave keys')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ args: ['ID  the anchor id or its SHA-256'], examples: ['writ trust remove 3f1c0a9e5b7d2c44 --as harbor --pass-file pass.txt'] }))
+    .action(action(() => import('./commands/trust/remove.js')));
+  trust
+    .command('check')
+    .description("verify a chain against the enclave's trust store, partner constraints included")
+    .argument('<leaf>', 'leaf certificate')
+    .requiredOption('--as <dir>', 'enclave directory')
+    .option('--untrusted <file>', 'intermediate certificates (repeatable)', collect)
+    .option('--crl <file>', 'extra CRLs (repeatable)', collect)
+    .option('--level <level>', 'require this level')
+    .option('--identity <uri>', 'require this identity')
+    .option('--at <time>', 'RFC 3339 time (default: now)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', help({ args: ['LEAF  the certificate to check'], notes: ['Exit 1 with the failing code (NAME_CONSTRAINT, POLICY, PATH_LEN, ...) when the chain does not verify.'], examples: ['writ trust check alice.pem --untrusted partner-issuing.pem --level internal --as harbor'] }))
+    .action(action(() => import('./commands/trust/check.js')));
 
   // ---- new command groups go above this line, one block each (ceremony, regional, envelope, federation, audit) ----
 

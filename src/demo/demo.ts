@@ -15,7 +15,10 @@ import type { ChainSpec } from '../cli/commands/verify/chain.js';
 import { ceremonyLines, runDemoCeremonies } from './ceremony.js';
 import type { DemoCeremonies } from './ceremony.js';
 import { federationSummary, runFederationDemo } from './federation.js';
+import { linkSummary, runLinkDemo, type LinkDemoResult } from './link.js';
 import type { FederationResult } from './federation.js';
+import { provisioningSummary, runProvisioningDemo, type ProvisioningResult } from './provisioning.js';
+import { assuranceSummary, runAssuranceDemo, type AssuranceResult } from './assurance.js';
 
 export const DEMO_SEED = 'writ-demo';
 export const DEMO_NOW = new Date('2026-06-01T12:00:00Z');
@@ -41,6 +44,12 @@ export interface DemoResult {
   ceremonies: DemoCeremonies;
   /** Issue 4: two enclaves federating, sealed envelopes, crossings, a query, a withdrawal, audit logs. */
   federation: FederationResult;
+  /** Issue 5: the harbor <-> orchard post-quantum TLS link check (or why this Node.js cannot run it). */
+  link?: LinkDemoResult;
+  /** Issue 5: enclaves provisioned through init -> issue -> install, status, baseline diff, partner trust. */
+  provisioning?: ProvisioningResult;
+  /** Issue 7: the OSCAL component-definition and the CNSA 2.0 lint of the root and regional artifacts. */
+  assurance?: AssuranceResult;
   allAsExpected: boolean;
 }
 
@@ -139,6 +148,9 @@ export async function runDemo(outDir: string, force: boolean, note: (m: string) 
   });
 
   const federation = runFederationDemo({ pki, outDir, force, note, now: DEMO_NOW });
+  const link = await runLinkDemo({ pki, now: DEMO_NOW, note });
+  const provisioning = await runProvisioningDemo({ pki, outDir, force, note, now: DEMO_NOW, fixtureEnclaveDir: path.join(outDir, 'federation', 'harbor') });
+  const assurance = runAssuranceDemo({ outDir, force, now: DEMO_NOW, seed: DEMO_SEED, note });
 
   return {
     out: outDir,
@@ -148,7 +160,10 @@ export async function runDemo(outDir: string, force: boolean, note: (m: string) 
     scenarios,
     ceremonies,
     federation,
-    allAsExpected: ceremonies.allOk && scenarios.every((s) => s.asExpected) && federation.allAsExpected,
+    link,
+    provisioning,
+    assurance,
+    allAsExpected: ceremonies.allOk && scenarios.every((s) => s.asExpected) && federation.allAsExpected && link.outcome !== 'refused' && provisioning.allAsExpected && assurance.allOk,
   };
 }
 
@@ -181,6 +196,9 @@ export function demoText(r: DemoResult, pkiLines: string[]): string {
   );
   lines.push(`Try one yourself: cd ${r.out} && ${r.scenarios[3]?.command ?? 'writ verify chain ...'}`);
   if (r.federation) lines.push(...federationSummary(r.federation));
+  if (r.link) lines.push(...linkSummary(r.link));
+  if (r.provisioning) lines.push(...provisioningSummary(r.provisioning));
+  if (r.assurance) lines.push(...assuranceSummary(r.assurance));
   return lines.join('\n');
 }
 
@@ -203,6 +221,8 @@ export function checkDemo(r: DemoResult): void {
     const bad = r.federation.steps.filter((s) => !s.asExpected).map((s) => `${s.name}: expected ${s.expected}, got ${s.got}`);
     throw new WritError('INTERNAL', `demo federation outcomes differ from the story: ${bad.join('; ')}`);
   }
+  if (r.provisioning && !r.provisioning.allAsExpected) throw new WritError('INTERNAL', `demo provisioning outcomes differ from the story: ${provisioningSummary(r.provisioning).join(' ')}`);
+  if (r.link?.outcome === 'refused') throw new WritError('INTERNAL', `demo link check refused: ${linkSummary(r.link).join(' ')}`);
   if (!r.allAsExpected) {
     const bad = r.scenarios.filter((s) => !s.asExpected).map((s) => `${s.name}: expected ${s.expected}, got ${s.got}`);
     throw new WritError('INTERNAL', `demo outcomes differ from the story: ${bad.join('; ')}`);

@@ -1,5 +1,5 @@
 // End-to-end ceremonies through the built CLI: rehearsal runs, exit 4 on abort, the crash test (SIGKILL mid-ceremony), verify's tamper codes, print and regional plan.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,15 +9,13 @@ import { rehearsalAnswers } from '../../src/ceremony/rehearsal.js';
 import type { AnswersFile } from '../../src/ceremony/people.js';
 import { writeCsrs } from '../ceremony/csrs.js';
 import { lineHash, serializeEntry } from '../../src/core/transcript/chain.js';
+import { REPO_ROOT as ROOT, WRIT_BIN as BIN, ensureBundle, runWrit, type Run } from '../helpers/index.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/writ.js');
 const CLOCK = '2026-06-01T09:00:00Z';
 let dir = '';
 
-function writ(...args: string[]): { code: number | null; stdout: string; stderr: string; json: () => any } { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+function writ(...args: string[]): Run {
+  return runWrit(args, { cwd: dir });
 }
 
 function answers(name: string, a: AnswersFile): string {
@@ -31,10 +29,7 @@ function walk(d: string): string[] {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/writ.mjs'))) {
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  ensureBundle();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-e2e-ceremony-'));
   const r = writ('ceremony', 'run', 'root-key-generation', '--answers', answers('root.yaml', rehearsalAnswers({ clock: CLOCK, rngSeed: 'e2e-root' })), '--out', 'root');
   if (r.code !== 0) throw new Error(`root rehearsal failed: ${r.stderr}`);

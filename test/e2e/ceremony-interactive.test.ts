@@ -7,9 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Terminal, activePrompt, tmuxAvailable } from './ceremony-tmux.js';
+import { WRIT_BIN as BIN, ensureBundle } from '../helpers/index.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/writ.js');
 const HAVE_TMUX = tmuxAvailable();
 if (!HAVE_TMUX) console.warn('!!! SKIPPING the interactive ceremony e2e: tmux is not installed (apt-get install -y tmux) !!!');
 
@@ -23,10 +22,7 @@ let term: Terminal | undefined;
 
 beforeAll(() => {
   if (!HAVE_TMUX) return;
-  if (!fs.existsSync(path.join(ROOT, 'dist/writ.mjs'))) {
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  ensureBundle();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-tmux-'));
 });
 

@@ -4,26 +4,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT as ROOT, WRIT_BIN as BIN, ensureBundle, runWrit, type Run } from '../helpers/index.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/writ.js');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 let dir = '';
 /** Every byte the CLI printed during this file, to search for leaked secrets at the end. */
 const allOutput: string[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 function writ(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
-  allOutput.push(r.stdout, r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+  return runWrit(args, { cwd: dir, record: allOutput });
 }
 
 function f(name: string): string {
@@ -31,11 +21,7 @@ function f(name: string): string {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/writ.mjs'))) {
-    // `npm test` builds first; this covers running vitest on its own.
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  ensureBundle();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-e2e-'));
   fs.writeFileSync(f('pass'), 'correct horse battery staple\n');
 });

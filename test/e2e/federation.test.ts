@@ -1,5 +1,4 @@
 // End-to-end federation (issue 4): two sovereign enclave directories run the whole exchange through the built CLI: propose, countersign, import, crossing, seal, open, query, answer, re-share, withdraw, refusals and audit.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,10 +17,8 @@ import { ENVELOPE_OIDS, LEVELS } from '../../src/core/policy/levels.js';
 import { encodeHeader } from '../../src/core/envelope/header.js';
 import { buildManifest } from '../../src/core/envelope/manifest.js';
 import { attestRecords } from '../../src/core/envelope/records.js';
-import { seededRng } from '../helpers/index.js';
+import { ensureBundle, runWrit, seededRng, type Run } from '../helpers/index.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/writ.js');
 const SCOPE = 'research.aggregate';
 
 let dir = '';
@@ -29,17 +26,8 @@ let pki: FixturePki;
 let agreementId = '';
 const allOutput: string[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 function writ(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
-  allOutput.push(r.stdout, r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+  return runWrit(args, { cwd: dir, record: allOutput });
 }
 
 /** Runs with --json and expects a refusal with exactly this code (exit 1). */
@@ -71,10 +59,7 @@ function auditEntries(enclave: string): { event: string; decision: string; code?
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/writ.mjs'))) {
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  ensureBundle();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-federation-'));
   // The CLI reads the real clock, so the fixture PKI is issued "now" (valid from one day before).
   pki = buildFixturePki('federation-e2e', new Date());

@@ -1,10 +1,9 @@
 // End-to-end: `writ link check` and `writ link config` through the built bundle — under Node 26 (OpenSSL 3.5) the post-quantum link must pass and refusals carry the verifier's code; under this machine's Node (20) the check says plainly that it cannot, with exit 5.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireNode26, seededRng } from '../helpers/index.js';
+import { ensureBundle, requireNode26, runWrit, seededRng, type Run } from '../helpers/index.js';
 import { pemEncode } from '../../src/core/asn1/pem.js';
 import { encodePrivateKey, encryptPrivateKey } from '../../src/core/asn1/pkcs8.js';
 import { buildFixturePki, type FixturePki } from '../../src/fixtures/pki.js';
@@ -13,8 +12,6 @@ import { enclavePaths } from '../../src/enclave/layout.js';
 import { linkPaths, writeLinkFixture } from '../../src/link/identity.js';
 import { linkSupport, unsupportedMessage } from '../../src/link/platform.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/writ.js');
 const AT = '2026-06-01T12:00:00Z';
 const NOW = new Date(AT);
 const NODE26 = requireNode26('the Node 26 link-check tests (writ link check under OpenSSL 3.5)');
@@ -22,16 +19,8 @@ const NODE26 = requireNode26('the Node 26 link-check tests (writ link check unde
 let dir = '';
 const d = (name: string): string => path.join(dir, name);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 function writ(node: string, ...args: string[]): Run {
-  const r = spawnSync(node, [BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' }, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+  return runWrit(args, { cwd: dir, node, timeout: 60_000 });
 }
 
 function enclave(pki: FixturePki, name: 'harbor' | 'orchard', as: string): string {
@@ -41,12 +30,8 @@ function enclave(pki: FixturePki, name: 'harbor' | 'orchard', as: string): strin
 }
 
 beforeAll(() => {
-  const bundle = path.join(ROOT, 'dist/writ.mjs');
-  if (!fs.existsSync(bundle) || !fs.readFileSync(bundle, 'utf8').includes('commands/link/check')) {
-    // `npm test` builds first; this covers running vitest on its own (or a bundle older than `writ link`).
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  // Rebuilds a bundle older than `writ link` too.
+  ensureBundle('commands/link/check');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-e2e-link-'));
   const pki = buildFixturePki('link-e2e', NOW);
   enclave(pki, 'harbor', 'harbor');

@@ -4,16 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/vectors.js';
+import { WRIT_BUNDLE as bundle, ensureBundle } from '../helpers/index.js';
 
-const bundle = path.join(REPO_ROOT, 'dist', 'writ.mjs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-lone-'));
 
 beforeAll(() => {
-  if (!fs.existsSync(bundle)) {
-    const b = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
+  ensureBundle();
   fs.copyFileSync(bundle, path.join(dir, 'writ.mjs'));
 });
 

@@ -1,5 +1,4 @@
 // End-to-end provisioning (issue 5) through the built CLI: enclave init -> issue -> install, status, baseline new/sign/diff, trust add/check/list with a classical partner PKI, and the refusals with their codes.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,11 +11,9 @@ import { encodeSpki } from '../../src/core/asn1/spki.js';
 import { pemEncode } from '../../src/core/asn1/pem.js';
 import { issueCertificate } from '../../src/core/x509/issue.js';
 import { drbgBytes } from '../../src/fixtures/drbg.js';
-import { seededRng } from '../helpers/index.js';
+import { runWrit, seededRng, type Run } from '../helpers/index.js';
 import { buildPartnerPki, hasOpenssl } from '../enclave/provisioning-partner.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/writ.js');
 // Real clock (the classical partner certificates are made by openssl now); every command gets --at.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
@@ -25,16 +22,8 @@ const LATER = iso(new Date(NOW.getTime() + 40 * 86_400_000));
 let dir = '';
 let pki: FixturePki;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 function writ(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+  return runWrit(args, { cwd: dir });
 }
 
 /** Runs with --json and returns the error code (or "OK"). */

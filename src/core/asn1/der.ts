@@ -292,7 +292,8 @@ export function ia5Decode(c: Uint8Array, what: string): string {
 // ---------------------------------------------------------------------------------------------
 // Writer. Builds DER from parts; every function returns a complete TLV.
 
-function lengthOctets(n: number): Uint8Array {
+/** Definite-length octets in the minimal (DER) form for a content of n bytes (X.690 §8.1.3, §10.1). */
+export function lengthOctets(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
   const bytes: number[] = [];
   while (n > 0) {

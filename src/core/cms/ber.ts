@@ -10,6 +10,7 @@
 // which concatenates their segments itself.
 import { WritError } from '../errors.js';
 import { concat } from '../crypto/bytes.js';
+import { lengthOctets } from '../asn1/der.js';
 
 const MAX_DEPTH = 64;
 
@@ -18,16 +19,6 @@ const FLATTEN = new Set([4, 12, 18, 19, 20, 21, 22, 25, 26, 27, 28, 29, 30]);
 
 function fail(what: string): never {
   throw new WritError('PARSE', `malformed BER: ${what}`);
-}
-
-function lengthOctets(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  while (n > 0) {
-    bytes.unshift(n & 0xff);
-    n = Math.floor(n / 256);
-  }
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
 interface Node {

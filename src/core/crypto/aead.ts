@@ -16,16 +16,7 @@ export function aes256GcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: 
 
 /** AES-256-GCM decryption of ciphertext || tag; WritError PARSE when authentication fails (tampered or wrong key). */
 export function aes256GcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
-  checkBytes('key', key, 32);
-  checkBytes('nonce', nonce, 12);
-  checkBytes('ciphertext', ciphertext);
-  if (aad !== undefined) checkBytes('aad', aad);
-  if (ciphertext.length < AES_GCM_TAG_LENGTH) throw new WritError('PARSE', 'AES-256-GCM ciphertext shorter than its tag');
-  try {
-    return gcm(key, nonce, aad).decrypt(ciphertext);
-  } catch (e) {
-    throw new WritError('PARSE', 'AES-256-GCM authentication failed', { cause: e });
-  }
+  return gcmDecrypt('AES-256-GCM', [32], key, nonce, ciphertext, aad);
 }
 
 /** AES-256-CBC with PKCS#7 padding (RFC 8018 §6.2.1 step 4 / RFC 5652 §6.3). */
@@ -38,35 +29,17 @@ export function aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uin
 
 /** AES-256-CBC decryption; WritError PARSE when the length or the PKCS#7 padding is wrong (often: wrong key). */
 export function aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  checkBytes('key', key, 32);
-  checkBytes('iv', iv, 16);
-  checkBytes('ciphertext', ciphertext);
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new WritError('PARSE', 'AES-256-CBC ciphertext is not a positive multiple of 16 bytes');
-  try {
-    return cbc(key, iv).decrypt(ciphertext);
-  } catch (e) {
-    throw new WritError('PARSE', 'AES-256-CBC padding is invalid', { cause: e });
-  }
+  return cbcDecrypt('AES-256-CBC', [32], key, iv, ciphertext);
 }
 
 /** AES-256 key wrap (RFC 3394 §2.2.1), e.g. for CMS KEMRecipientInfo (RFC 9629 §5). */
 export function aes256KeyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
-  checkBytes('kek', kek, 32);
-  checkBytes('key', key);
-  if (key.length < 16 || key.length % 8 !== 0) throw new RangeError(`key must be a multiple of 8 bytes, at least 16, got ${key.length}`);
-  return aeskw(kek).encrypt(key);
+  return keyWrap([32], kek, key);
 }
 
 /** AES-256 key unwrap (RFC 3394 §2.2.2); WritError PARSE when the integrity check fails. */
 export function aes256KeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
-  checkBytes('kek', kek, 32);
-  checkBytes('wrapped', wrapped);
-  if (wrapped.length < 24 || wrapped.length % 8 !== 0) throw new WritError('PARSE', 'wrapped key has an invalid length');
-  try {
-    return aeskw(kek).decrypt(wrapped);
-  } catch (e) {
-    throw new WritError('PARSE', 'AES key unwrap integrity check failed', { cause: e });
-  }
+  return keyUnwrap([32], kek, wrapped);
 }
 
 // ---- Any AES key size, for reading CMS written by others (RFC 3565 AES-CBC, RFC 5084 AES-GCM, RFC 3394 wrap).
@@ -77,42 +50,61 @@ const AES_KEY_LENGTHS = [16, 24, 32] as const;
 
 /** AES-GCM (any key size) decryption of ciphertext || 16-byte tag; the nonce is 12 bytes (RFC 5084 §3.2 recommends 12). */
 export function aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
-  checkBytes('key', key, ...AES_KEY_LENGTHS);
-  checkBytes('nonce', nonce, 12);
-  checkBytes('ciphertext', ciphertext);
-  if (aad !== undefined) checkBytes('aad', aad);
-  if (ciphertext.length < AES_GCM_TAG_LENGTH) throw new WritError('PARSE', 'AES-GCM ciphertext shorter than its tag');
-  try {
-    return gcm(key, nonce, aad).decrypt(ciphertext);
-  } catch (e) {
-    throw new WritError('PARSE', 'AES-GCM authentication failed', { cause: e });
-  }
+  return gcmDecrypt('AES-GCM', AES_KEY_LENGTHS, key, nonce, ciphertext, aad);
 }
 
 /** AES-CBC (any key size) decryption with PKCS#7 padding removal; PARSE on a bad length or padding. */
 export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  checkBytes('key', key, ...AES_KEY_LENGTHS);
-  checkBytes('iv', iv, 16);
-  checkBytes('ciphertext', ciphertext);
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new WritError('PARSE', 'AES-CBC ciphertext is not a positive multiple of 16 bytes');
-  try {
-    return cbc(key, iv).decrypt(ciphertext);
-  } catch (e) {
-    throw new WritError('PARSE', 'AES-CBC padding is invalid', { cause: e });
-  }
+  return cbcDecrypt('AES-CBC', AES_KEY_LENGTHS, key, iv, ciphertext);
 }
 
 /** AES key wrap (RFC 3394 §2.2.1) under a 16-, 24- or 32-byte KEK. */
 export function aesKeyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
-  checkBytes('kek', kek, ...AES_KEY_LENGTHS);
+  return keyWrap(AES_KEY_LENGTHS, kek, key);
+}
+
+/** AES key unwrap (RFC 3394 §2.2.2) under a 16-, 24- or 32-byte KEK; PARSE when the integrity check fails. */
+export function aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
+  return keyUnwrap(AES_KEY_LENGTHS, kek, wrapped);
+}
+
+// ---- Shared bodies: the AES-256 functions above and the any-key-size readers differ only in the key
+// lengths they accept and the name in their error messages.
+
+function gcmDecrypt(label: string, keyLengths: readonly number[], key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
+  checkBytes('key', key, ...keyLengths);
+  checkBytes('nonce', nonce, 12);
+  checkBytes('ciphertext', ciphertext);
+  if (aad !== undefined) checkBytes('aad', aad);
+  if (ciphertext.length < AES_GCM_TAG_LENGTH) throw new WritError('PARSE', `${label} ciphertext shorter than its tag`);
+  try {
+    return gcm(key, nonce, aad).decrypt(ciphertext);
+  } catch (e) {
+    throw new WritError('PARSE', `${label} authentication failed`, { cause: e });
+  }
+}
+
+function cbcDecrypt(label: string, keyLengths: readonly number[], key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  checkBytes('key', key, ...keyLengths);
+  checkBytes('iv', iv, 16);
+  checkBytes('ciphertext', ciphertext);
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new WritError('PARSE', `${label} ciphertext is not a positive multiple of 16 bytes`);
+  try {
+    return cbc(key, iv).decrypt(ciphertext);
+  } catch (e) {
+    throw new WritError('PARSE', `${label} padding is invalid`, { cause: e });
+  }
+}
+
+function keyWrap(kekLengths: readonly number[], kek: Uint8Array, key: Uint8Array): Uint8Array {
+  checkBytes('kek', kek, ...kekLengths);
   checkBytes('key', key);
   if (key.length < 16 || key.length % 8 !== 0) throw new RangeError(`key must be a multiple of 8 bytes, at least 16, got ${key.length}`);
   return aeskw(kek).encrypt(key);
 }
 
-/** AES key unwrap (RFC 3394 §2.2.2) under a 16-, 24- or 32-byte KEK; PARSE when the integrity check fails. */
-export function aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
-  checkBytes('kek', kek, ...AES_KEY_LENGTHS);
+function keyUnwrap(kekLengths: readonly number[], kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
+  checkBytes('kek', kek, ...kekLengths);
   checkBytes('wrapped', wrapped);
   if (wrapped.length < 24 || wrapped.length % 8 !== 0) throw new WritError('PARSE', 'wrapped key has an invalid length');
   try {

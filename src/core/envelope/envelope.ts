@@ -123,6 +123,21 @@ function newEnvelopeId(rng: Rng): string {
 }
 
 /**
+ * The inner SignedData of an envelope: the RFC 8785 canonical content signed by the sender's gateway
+ * key, the header carried as signed attributes, the sender's chain included (RFC 5652 §5, RFC 9882).
+ */
+export function signEnvelopeContent(content: unknown, header: EnvelopeHeader, sender: Pick<LocalEnclave, 'signer' | 'cert' | 'chain'>, signingTime: Date): Uint8Array {
+  return signCms({
+    content: canonicalBytes(content),
+    contentType: ENVELOPE_OIDS.content,
+    signers: [{ signer: sender.signer, cert: sender.cert }],
+    certificates: sender.chain,
+    signedAttributes: encodeHeader(header),
+    signingTime,
+  });
+}
+
+/**
  * Seals an envelope. Throws (REFUSED_* / chain codes / USAGE) before producing anything when the flow
  * is not covered. `now` is the issue time.
  */
@@ -185,14 +200,7 @@ export function sealEnvelope(req: SealRequest): SealResult {
     ...(queryShape !== undefined ? { queryShape } : {}),
     ...(req.answerTo ? { inReplyTo: req.answerTo.queryHash } : {}),
   };
-  const signed = signCms({
-    content: canonicalBytes(content),
-    contentType: ENVELOPE_OIDS.content,
-    signers: [{ signer: sender.signer, cert: sender.cert }],
-    certificates: sender.chain,
-    signedAttributes: encodeHeader(header),
-    signingTime: header.issuedAt,
-  });
+  const signed = signEnvelopeContent(content, header, sender, header.issuedAt);
   const der = sealAuthEnveloped({ content: signed, contentType: CMS_OID.signedData, recipient: req.recipientCert, rng: req.rng });
   return { der, header, signedHash: toHex(sha512(signed)), decision, recipientIdentity: rv.identity! };
 }

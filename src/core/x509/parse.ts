@@ -43,6 +43,7 @@ import type {
   PolicyMapping,
   RevokedEntry,
 } from './types.js';
+import { CRL_REASONS } from './types.js';
 
 /** Runs a parser; anything that is not already a WritError (a bug-shaped TypeError/RangeError) becomes PARSE. */
 function guard<T>(what: string, fn: () => T): T {
@@ -422,20 +423,6 @@ export function parseCertificate(der: Uint8Array): Certificate {
 // ---------------------------------------------------------------------------------------------
 // CRL (RFC 5280 §5.1)
 
-const REASONS: (CrlReason | undefined)[] = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  undefined, // 7 is not used (RFC 5280 §5.3.1)
-  'removeFromCRL',
-  'privilegeWithdrawn',
-  'aACompromise',
-];
-
 export const CRL_REASON_CODES: Record<CrlReason, number> = {
   unspecified: 0,
   keyCompromise: 1,
@@ -448,6 +435,11 @@ export const CRL_REASON_CODES: Record<CrlReason, number> = {
   privilegeWithdrawn: 9,
   aACompromise: 10,
 };
+
+/** reasonCode -> CrlReason, the inverse of CRL_REASON_CODES; 7 is not used (RFC 5280 §5.3.1), so its slot is undefined. */
+const REASONS: (CrlReason | undefined)[] = Array.from({ length: Math.max(...Object.values(CRL_REASON_CODES)) + 1 }, (_, code) =>
+  CRL_REASONS.find((r) => CRL_REASON_CODES[r] === code),
+);
 
 const CRL_HANDLED = new Set<string>([EXT.cRLNumber, EXT.authorityKeyIdentifier]);
 

@@ -4,13 +4,12 @@ import { fixtureCrossingAuthority } from '../../../src/enclave/fixture.js';
 import { makeAgreement, signAgreement, verifyAgreement, type PolicyState, type QueryShape } from '../../../src/core/policy/agreement.js';
 import { makeCrossing, signCrossing, verifyCrossing, type VerifiedCrossing } from '../../../src/core/policy/crossing.js';
 import { makeWithdrawal, verifyWithdrawal } from '../../../src/core/policy/withdrawal.js';
-import { LEVELS, ENVELOPE_OIDS } from '../../../src/core/policy/levels.js';
-import { canonicalBytes, type JsonValue } from '../../../src/core/json/canonical.js';
-import { signCms } from '../../../src/core/cms/signed-data.js';
+import { LEVELS } from '../../../src/core/policy/levels.js';
+import type { JsonValue } from '../../../src/core/json/canonical.js';
 import { sealAuthEnveloped } from '../../../src/core/cms/enveloped.js';
 import { CMS_OID } from '../../../src/core/cms/common.js';
-import type { LocalEnclave } from '../../../src/core/envelope/envelope.js';
-import { encodeHeader, type EnvelopeHeader } from '../../../src/core/envelope/header.js';
+import { signEnvelopeContent, type LocalEnclave } from '../../../src/core/envelope/envelope.js';
+import type { EnvelopeHeader } from '../../../src/core/envelope/header.js';
 import { buildManifest } from '../../../src/core/envelope/manifest.js';
 import { attestRecords, type Attestation, type NewRecord, type ProvenancedRecord } from '../../../src/core/envelope/records.js';
 import type { KemAlgName } from '../../../src/core/crypto/types.js';
@@ -149,14 +148,7 @@ export function craft(o: {
     ...o.header,
   };
   const content = { type: 'writ-envelope', version: 1, records, attestations: attestations ?? [], ...(o.query ? { query: o.query } : {}) };
-  const signed = signCms({
-    content: canonicalBytes(content),
-    contentType: ENVELOPE_OIDS.content,
-    signers: [{ signer: sender.signer, cert: sender.cert }],
-    certificates: sender.chain,
-    signedAttributes: encodeHeader(header),
-    signingTime: NOW,
-  });
+  const signed = signEnvelopeContent(content, header, sender, NOW);
   if (o.tamperSignature) signed[signed.length - 10]! ^= 0x01; // inside the signature value (last field)
   return sealAuthEnveloped({ content: signed, contentType: CMS_OID.signedData, recipient: w.pki.enclaves[toName].kem.cert, rng: seededRng(`craft-${JSON.stringify(o.header ?? {})}`) });
 }

@@ -14,7 +14,8 @@ export default defineConfig({
   noExternal: [/.*/],
   splitting: false,
   sourcemap: false,
-  clean: true,
+  // No clean: a build replaces dist/writ.mjs in place, so a concurrent test run never finds dist/ missing.
+  clean: false,
   minify: false,
   treeshake: true,
   shims: false,

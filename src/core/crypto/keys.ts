@@ -1,8 +1,8 @@
 // Seed-based key pairs and signers for writ's algorithms (FIPS 204 xi, FIPS 203 d||z, X-Wing seed; RFC 9881/9935 seed form).
 import { KEY_SIZES, isSigAlg } from './algs.js';
 import { checkBytes, drawRandom } from './bytes.js';
-import { mlDsaKeygen, mlDsaPublicKeyFromSecret, mlDsaSign } from './ml-dsa.js';
-import { mlKemKeygen, mlKemPublicKeyFromSecret } from './ml-kem.js';
+import { mlDsaKeygen, mlDsaPublicKeyFromSecret, mlDsaPublicKeyFromSeed, mlDsaSign } from './ml-dsa.js';
+import { mlKemKeygen, mlKemPublicKeyFromSecret, mlKemPublicKeyFromSeed } from './ml-kem.js';
 import { xwingKeygen } from './x-wing.js';
 import { KEM_ALGS, SIG_ALGS } from './types.js';
 import type { KeyAlgName, Rng, SigAlgName, Signer } from './types.js';
@@ -51,10 +51,22 @@ export function publicKeyFromExpandedKey(alg: KeyAlgName, expandedKey: Uint8Arra
   return mlKemPublicKeyFromSecret(alg, expandedKey);
 }
 
+/** The public key of a seed (deterministic); native when the crypto backend selects it (backend.ts). */
+export function publicKeyFromSeed(alg: KeyAlgName, seed: Uint8Array): Uint8Array {
+  checkAlg(alg);
+  checkBytes('seed', seed, KEY_SIZES[alg].seed);
+  if (isSigAlg(alg)) return mlDsaPublicKeyFromSeed(alg, seed);
+  if (alg === 'x-wing') {
+    const { publicKey, secretKey } = xwingKeygen(seed);
+    secretKey.fill(0); // a copy of the seed
+    return publicKey;
+  }
+  return mlKemPublicKeyFromSeed(alg, seed);
+}
+
 /** Derives the key pair of a seed (deterministic). */
 export function keyPairFromSeed(alg: KeyAlgName, seed: Uint8Array): KeyPair {
-  const { publicKey, expandedKey } = expandSeed(alg, seed);
-  expandedKey.fill(0); // X-Wing: a copy of the seed
+  const publicKey = publicKeyFromSeed(alg, seed);
   return { alg, seed: Uint8Array.from(seed), publicKey };
 }
 

@@ -1,9 +1,11 @@
-// ML-DSA-44/65/87 (FIPS 204) over @noble/post-quantum: key generation from the seed xi, pure sign/verify with context.
+// ML-DSA-44/65/87 (FIPS 204) over @noble/post-quantum (verify and public-key-from-seed natively when backend.ts selects node:crypto).
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { KEY_SIZES } from './algs.js';
 import { bytesEqual, checkBytes, drawRandom } from './bytes.js';
 import type { Rng, SigAlgName } from './types.js';
+import { useNative } from './backend.js';
+import { nativeMlDsaPublicKey, nativeMlDsaVerify } from './native.js';
 
 const IMPL = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
 
@@ -34,6 +36,23 @@ export function mlDsaKeygen(alg: SigAlgName, seed: Uint8Array): { publicKey: Uin
   checkBytes('seed', seed, 32);
   const { publicKey, secretKey } = i.keygen(seed);
   return { publicKey, secretKey };
+}
+
+/**
+ * The public key of the seed xi alone (FIPS 204 Algorithm 6): native when selected (node:crypto imports
+ * the RFC 9881 seed form but cannot export the expanded secret key, so mlDsaKeygen stays on noble).
+ */
+export function mlDsaPublicKeyFromSeed(alg: SigAlgName, seed: Uint8Array): Uint8Array {
+  impl(alg);
+  checkBytes('seed', seed, 32);
+  if (useNative('signatures')) {
+    try {
+      return nativeMlDsaPublicKey(alg, seed);
+    } catch {
+      // node:crypto refused the input: noble gives the answer (or the error) instead.
+    }
+  }
+  return mlDsaKeygen(alg, seed).publicKey;
 }
 
 /**
@@ -85,6 +104,14 @@ export function mlDsaVerify(
   checkBytes('signature', signature);
   const ctx = checkContext(context);
   if (signature.length !== ML_DSA_SIGNATURE_SIZE[alg]) return false;
+  // Native only for the empty context (all certificate and CMS use, RFC 9881 §3 / RFC 9882 §3).
+  if ((ctx === undefined || ctx.length === 0) && useNative('signatures')) {
+    try {
+      return nativeMlDsaVerify(alg, publicKey, message, signature);
+    } catch {
+      // node:crypto threw (it does not for a bad signature): let noble decide.
+    }
+  }
   try {
     return i.verify(signature, message, publicKey, ctx === undefined ? {} : { context: ctx });
   } catch {

@@ -1,9 +1,11 @@
-// ML-KEM-768/1024 (FIPS 203) over @noble/post-quantum: keygen from the 64-byte seed d||z, encaps with injected RNG, decaps; ML-KEM-512 read-only.
+// ML-KEM-768/1024 (FIPS 203) over @noble/post-quantum: keygen from the 64-byte seed d||z, encaps with injected RNG, decaps (native when selected); ML-KEM-512 read-only.
 import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { KEY_SIZES } from './algs.js';
 import { bytesEqual, checkBytes, drawRandom } from './bytes.js';
 import type { Rng } from './types.js';
+import { useNative } from './backend.js';
+import { nativeMlKemDecapsulate, nativeMlKemPublicKey } from './native.js';
 
 export type MlKemAlgName = 'ml-kem-768' | 'ml-kem-1024';
 
@@ -24,6 +26,22 @@ export function mlKemKeygen(alg: MlKemAlgName, seed: Uint8Array): { publicKey: U
   checkBytes('seed', seed, 64);
   const { publicKey, secretKey } = i.keygen(seed);
   return { publicKey, secretKey };
+}
+
+/** The encapsulation key of the seed d||z alone (FIPS 203 Algorithm 16): native when selected, else noble. */
+export function mlKemPublicKeyFromSeed(alg: MlKemAlgName, seed: Uint8Array): Uint8Array {
+  impl(alg);
+  checkBytes('seed', seed, 64);
+  if (useNative('kems')) {
+    try {
+      return nativeMlKemPublicKey(alg, seed);
+    } catch {
+      // node:crypto refused the input: noble gives the answer (or the error) instead.
+    }
+  }
+  const { publicKey, secretKey } = mlKemKeygen(alg, seed);
+  secretKey.fill(0);
+  return publicKey;
 }
 
 /**
@@ -60,6 +78,13 @@ export function mlKemDecapsulate(alg: MlKemAlgName, secretKey: Uint8Array, ciphe
   const i = impl(alg);
   checkBytes('secretKey', secretKey, KEY_SIZES[alg].expandedKey);
   checkBytes('cipherText', cipherText, ML_KEM_CIPHERTEXT_SIZE[alg]);
+  if (useNative('kems')) {
+    try {
+      return nativeMlKemDecapsulate(alg, secretKey, cipherText);
+    } catch {
+      // OpenSSL refused the key (e.g. the §7.3 hash check): noble raises the same RangeError below.
+    }
+  }
   try {
     return i.decapsulate(cipherText, secretKey);
   } catch (e) {

@@ -68,7 +68,8 @@ describe('x-wing', () => {
     // §5.2: expanded = SHAKE256(sk, 96); ML-KEM-768 keys from expanded[0:64]; X25519 secret expanded[64:96].
     const expanded = new Uint8Array(createHash('shake256', { outputLength: 96 }).update(seed).digest());
     const kem = mlKemKeygen('ml-kem-768', expanded.subarray(0, 64));
-    const xPriv = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(expanded.subarray(64)).toString('base64url'), x: '' }, format: 'jwk' });
+    // X25519 PKCS#8 (RFC 8410 §7): a fixed 16-byte prefix, then the 32-byte scalar (a JWK needs x, which we are computing).
+    const xPriv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), expanded.subarray(64)]), format: 'der', type: 'pkcs8' });
     const pkX = new Uint8Array(Buffer.from(createPublicKey(xPriv).export({ format: 'jwk' }).x as string, 'base64url'));
     expect(publicKey).toEqual(new Uint8Array([...kem.publicKey, ...pkX]));
     // §5.4: ss = SHA3-256(ss_M || ss_X || ct_X || pk_X || XWingLabel), label "\\.//^\\".

@@ -10,14 +10,16 @@ import { readFileLimited } from '../../io.js';
 import { hex, sha256 } from '../../render.js';
 import { fingerprintWords } from '../../../core/words.js';
 import { airGapLook, findSum, parseSums } from './checks.js';
+import { activeCryptoBackend, activeCryptoBackends, cryptoBackendMode, nativeUnavailableReason, NATIVE_OPERATIONS } from '../../../core/crypto/backend.js';
+import { MAX_BUNDLE_BYTES } from '../../../core/limits.js';
 
 /** The bundle is one file of about 1.5 MB; anything far larger is not writ. */
-const BUNDLE_READ_LIMIT = 64 * 1024 * 1024;
+const BUNDLE_READ_LIMIT = MAX_BUNDLE_BYTES;
 
 export function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): CommandResult {
   // In the bundle, import.meta.url is dist/writ.mjs itself: the file that is running is the file hashed.
   const file = fileURLToPath(import.meta.url);
-  const bytes = readFileLimited(file, BUNDLE_READ_LIMIT);
+  const bytes = readFileLimited(file, BUNDLE_READ_LIMIT, 'MAX_BUNDLE_BYTES');
   const digest = sha256(bytes);
   const sha = hex(digest);
   const words = fingerprintWords(digest);
@@ -31,10 +33,22 @@ export function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): C
   }
 
   const noble = PACKAGES.filter((p) => p.name.startsWith('@noble/')).map((p) => `${p.name}@${p.version}`);
+  // Runs the (cached, key-free) feature probe of node:crypto, also when noble is pinned (to report it).
+  const active = activeCryptoBackend();
+  const unavailable = nativeUnavailableReason();
   const crypto = {
-    backend: 'noble',
+    backend: active,
+    mode: cryptoBackendMode(),
+    families: activeCryptoBackends(),
+    nativeAvailable: unavailable === undefined,
+    ...(unavailable === undefined ? {} : { nativeUnavailable: unavailable }),
+    nativeOperations: active === 'native' ? [...NATIVE_OPERATIONS.native] : [],
+    nobleOperations: active === 'native' ? [...NATIVE_OPERATIONS.noble] : ['all'],
     packages: noble,
-    note: 'ML-DSA, ML-KEM, X-Wing, AES, SHA-2/3 run in audited pure JavaScript (@noble); node:crypto (OpenSSL) verifies classical signatures only. A native backend is future work.',
+    note:
+      active === 'native'
+        ? 'ML-DSA verify, public keys from seeds, ML-KEM / X-Wing decapsulation and the X25519 half of X-Wing encapsulation run in node:crypto (OpenSSL); signing, ML-KEM encapsulation and the rest run in audited pure JavaScript (@noble), because node:crypto cannot take their randomness from writ.'
+        : 'ML-DSA, ML-KEM, X-Wing, AES, SHA-2/3 run in audited pure JavaScript (@noble); node:crypto (OpenSSL) verifies classical signatures only.',
   };
   const air = airGapLook(os.networkInterfaces());
   const runtime = { node: process.versions.node, openssl: process.versions.openssl ?? 'none', platform: `${process.platform}-${process.arch}` };
@@ -51,7 +65,11 @@ export function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): C
     else lines.push(`SHA256SUMS  MISMATCH: ${sums.file} has no entry for ${path.basename(file)}`);
   }
   lines.push(
-    `crypto   ${crypto.backend} (${noble.join(', ')}); native backend: future work`,
+    `crypto   ${crypto.backend} backend (--crypto-backend ${crypto.mode}); ${
+      crypto.backend === 'native'
+        ? `node:crypto (OpenSSL ${process.versions.openssl ?? '?'}) for ML-DSA verify, public keys from seeds, ML-KEM / X-Wing decapsulation and X-Wing's X25519; ${noble.join(', ')} for the rest`
+        : `${noble.join(', ')}${unavailable === undefined ? '' : `; native unavailable: ${unavailable}`}`
+    }`,
     `runtime  Node.js ${runtime.node}, OpenSSL ${runtime.openssl}, ${runtime.platform}`,
     air.airGapped ? 'network  looks air-gapped: no interface other than loopback has an address' : `network  WARNING: not air-gapped, interfaces up: ${air.up.join(', ')}`,
     `licences ${PACKAGES.length} bundled packages (${[...new Set(PACKAGES.map((p) => p.license))].sort().join(', ')}); \`writ self-check --licenses\` prints their texts`,

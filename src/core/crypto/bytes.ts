@@ -30,6 +30,11 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Concatenates byte arrays. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
+  return concatAll(parts);
+}
+
+/** Concatenates a list of byte arrays of any length (spreading 100,000 parts into concat() overflows the call stack). */
+export function concatAll(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
@@ -43,8 +48,11 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 
 /** Lower-case hex, two digits per byte. */
 export function toHex(b: Uint8Array): string {
+  // Buffer's encoder gives the same lowercase hex ~50x faster than per-byte concatenation (path
+  // building hex-encodes every certificate's subject and key: `writ verify batch`, issue 6).
+  if (b instanceof Uint8Array) return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
   let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
+  for (const x of b as Iterable<number>) s += x.toString(16).padStart(2, '0');
   return s;
 }
 

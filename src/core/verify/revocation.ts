@@ -5,7 +5,7 @@
 import type { Certificate, Crl } from '../x509/types.js';
 import type { PathContext } from './context.js';
 import { issuerOf } from './context.js';
-import { checkSignature, sameAlgorithm } from './signatures.js';
+import { checkSignature, checkSignedBy, sameAlgorithm } from './signatures.js';
 import type { VerifyIssue } from './types.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { certLabel, issue, sameName } from './util.js';
@@ -34,7 +34,7 @@ export function crlProblems(crl: Crl, issuer: Certificate, ctx: PathContext): Ve
   if (!sameAlgorithm(crl.signatureAlgorithm, crl.tbsSignatureAlgorithm)) {
     out.push(issue('CRL_SIGNATURE', label, 'signatureAlgorithm differs from the signature field inside tbsCertList (RFC 5280 §5.1.1.2)'));
   }
-  const sig = checkSignature(crl.signatureAlgorithm, issuer.spki, crl.tbs, crl.signature, label, 'CRL');
+  const sig = checkSignedBy(ctx, crl.der, issuer, () => checkSignature(crl.signatureAlgorithm, issuer.spki, crl.tbs, crl.signature, label, 'CRL'));
   if (sig) out.push({ ...sig, code: sig.code === 'SIGNATURE' ? 'CRL_SIGNATURE' : sig.code, message: `${sig.message} ("${certLabel(issuer)}")` });
   if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) {
     out.push(issue('KEY_USAGE', label, `issuer "${certLabel(issuer)}" has a keyUsage without cRLSign, so it may not sign CRLs`));

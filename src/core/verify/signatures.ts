@@ -2,7 +2,7 @@
 // and the inner/outer signature AlgorithmIdentifier equality RFC 5280 §4.1.1.2 requires.
 import { verifySignature } from '../crypto/signature.js';
 import { isWritError } from '../errors.js';
-import type { AlgorithmId, PublicKeyInfo } from '../x509/types.js';
+import type { AlgorithmId, Certificate, PublicKeyInfo } from '../x509/types.js';
 import type { PathContext } from './context.js';
 import { issuerOf } from './context.js';
 import type { VerifyIssue } from './types.js';
@@ -41,6 +41,24 @@ export function checkSignature(
   }
 }
 
+/**
+ * checkSignature() for an object signed by `issuer`, through options.signatureMemo when one is given:
+ * a recorded success skips the cryptographic check; only a success is ever recorded.
+ */
+export function checkSignedBy(
+  ctx: PathContext,
+  signedDer: Uint8Array,
+  issuer: Certificate,
+  check: () => VerifyIssue | undefined,
+): VerifyIssue | undefined {
+  const memo = ctx.options.signatureMemo;
+  if (memo === undefined) return check();
+  if (memo.has(signedDer, issuer.der, ctx.options.now)) return undefined;
+  const bad = check();
+  if (bad === undefined) memo.add(signedDer, issuer.der, ctx.options.now);
+  return bad;
+}
+
 export function signaturesStep(ctx: PathContext): VerifyIssue[] {
   const out: VerifyIssue[] = [];
   const a = ctx.anchor.cert;
@@ -53,7 +71,7 @@ export function signaturesStep(ctx: PathContext): VerifyIssue[] {
       out.push(issue('MALFORMED_CERT', label, 'signatureAlgorithm differs from the signature field inside tbsCertificate (RFC 5280 §4.1.1.2)'));
     }
     const issuer = issuerOf(ctx, i);
-    const bad = checkSignature(cert.signatureAlgorithm, issuer.spki, cert.tbs, cert.signature, label, 'certificate');
+    const bad = checkSignedBy(ctx, cert.der, issuer, () => checkSignature(cert.signatureAlgorithm, issuer.spki, cert.tbs, cert.signature, label, 'certificate'));
     if (bad) out.push(bad);
   });
   return out;

@@ -56,6 +56,23 @@ export interface VerifyOptions {
   initialExplicitPolicy?: boolean;
   initialPolicyMappingInhibit?: boolean;
   initialAnyPolicyInhibit?: boolean;
+  /**
+   * Optional memo of signatures that already verified (src/batch keeps one per batch). Consulted only
+   * for the cryptographic check of a certificate's or CRL's signature; every other step still runs.
+   */
+  signatureMemo?: SignatureMemo;
+}
+
+/**
+ * A memo of verified signatures, keyed by the signed object's exact DER, the issuer certificate's exact
+ * DER (whose key verified it) and the validation time. Only successes are recorded: a miss means "verify
+ * it", never "it failed". The implementation owns the hashing (core stays free of caches and state).
+ */
+export interface SignatureMemo {
+  has(signedDer: Uint8Array, issuerDer: Uint8Array, now: Date): boolean;
+  add(signedDer: Uint8Array, issuerDer: Uint8Array, now: Date): void;
+  /** Optional: the lowercase hex SHA-256 of `der` for the path's fingerprints (it must equal toHex(sha256(der))). */
+  sha256Hex?(der: Uint8Array): string;
 }
 
 export interface VerifyIssue {

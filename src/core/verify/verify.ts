@@ -43,12 +43,12 @@ function checkArgs(input: VerifyInput, trust: readonly TrustAnchor[], options: V
   }
 }
 
-function pathEntry(c: Certificate, trustAnchor: boolean): PathEntry {
+function pathEntry(c: Certificate, trustAnchor: boolean, options: VerifyOptions): PathEntry {
   return {
     subject: c.subject.text,
     issuer: c.issuer.text,
     serial: c.serialHex,
-    fingerprint: toHex(sha256(c.der)),
+    fingerprint: options.signatureMemo?.sha256Hex?.(c.der) ?? toHex(sha256(c.der)),
     notAfter: c.notAfter.toISOString(),
     trustAnchor,
   };
@@ -133,7 +133,7 @@ function evaluate(candidate: CandidatePath, input: VerifyInput, options: VerifyO
 
   const anchorCert = candidate.anchor.cert;
   const anchorIsTarget = chain.length === 1 && sameCert(chain[0] as Certificate, anchorCert);
-  const path = anchorIsTarget ? [pathEntry(anchorCert, true)] : [...candidate.certs.map((c) => pathEntry(c, false)), pathEntry(anchorCert, true)];
+  const path = anchorIsTarget ? [pathEntry(anchorCert, true, options)] : [...candidate.certs.map((c) => pathEntry(c, false, options)), pathEntry(anchorCert, true, options)];
   const result: VerifyResult = { ok: errors.length === 0, path, steps: stepResults, errors };
   if (result.ok) {
     const ids = spiffeIds(input.leaf);

@@ -33,7 +33,7 @@ import {
 import type { Tlv } from '../asn1/der.js';
 import { algorithmIdentifier, parseAlgorithmIdentifier } from '../asn1/alg-id.js';
 import { pqPublicKey } from '../asn1/spki.js';
-import { bytesEqual, concat, drawRandom, toHex } from '../crypto/bytes.js';
+import { bytesEqual, concat, concatAll, drawRandom, toHex } from '../crypto/bytes.js';
 import { aes256GcmEncrypt, aesCbcDecrypt, aesGcmDecrypt, AES_GCM_TAG_LENGTH } from '../crypto/aead.js';
 import type { KemAlgName, Rng } from '../crypto/types.js';
 import { subjectKeyId } from '../x509/issue.js';
@@ -154,7 +154,7 @@ function ridText(rid: RecipientId): string {
   return 'keyId' in rid ? `subjectKeyIdentifier ${toHex(rid.keyId)}` : `issuer "${rid.issuer.text}" serial ${rid.serialHex}`;
 }
 
-function parseRecipient(t: Tlv): { summary: RecipientSummary; kemri?: KemRecipientInfo } {
+export function parseRecipient(t: Tlv): { summary: RecipientSummary; kemri?: KemRecipientInfo } {
   if (t.cls === 0 && t.tag === TAG.SEQUENCE) {
     // KeyTransRecipientInfo { version, rid, keyEncryptionAlgorithm, encryptedKey } (RFC 5652 §6.2.1).
     const f = seqOf(t, 'KeyTransRecipientInfo');
@@ -191,7 +191,7 @@ function parseRecipient(t: Tlv): { summary: RecipientSummary; kemri?: KemRecipie
 /** [0] IMPLICIT OCTET STRING, primitive or (BER) constructed from OCTET STRING segments. */
 function implicitOctets(t: Tlv): Uint8Array {
   if (!t.constructed) return t.content.slice();
-  return concat(...children(t).map((c) => decodeOctetString(c, 'encryptedContent segment')));
+  return concatAll(children(t).map((c) => decodeOctetString(c, 'encryptedContent segment')));
 }
 
 function parseEnveloped(input: Uint8Array): ParsedEnveloped {
@@ -278,7 +278,7 @@ export function describeEnveloped(der: Uint8Array): {
   };
 }
 
-function ridMatchesCert(rid: RecipientId, cert: Certificate): boolean {
+export function ridMatchesCert(rid: RecipientId, cert: Certificate): boolean {
   if ('keyId' in rid) {
     if (cert.subjectKeyId !== undefined && bytesEqual(cert.subjectKeyId, rid.keyId)) return true;
     return bytesEqual(subjectKeyId(cert.spki), rid.keyId);

@@ -57,6 +57,7 @@ import {
   singleValue,
 } from './common.js';
 import type { CmsAttribute } from './common.js';
+import { MAX_CMS_SIGNERS, checkLimit } from '../limits.js';
 
 export type { CmsAttribute } from './common.js';
 
@@ -95,20 +96,24 @@ const RESERVED_ATTRS = new Set<string>([CMS_OID.contentType, CMS_OID.messageDige
 
 // ------------------------------------------------------------------------------------------ signing
 
-/**
- * Signs `content` and returns a DER ContentInfo holding a SignedData. `detached` leaves eContent out
- * (RFC 5652 §5.2); `certificates` (DER) are included next to each signer's own certificate.
- */
-export function signCms(o: {
-  content: Uint8Array;
-  detached?: boolean;
+/** What signCms needs besides the content. */
+export interface CmsSignOptions {
   contentType?: string;
   signers: CmsSignerInput[];
   certificates?: Uint8Array[];
   signedAttributes?: CmsAttribute[];
   signingTime?: Date;
-}): Uint8Array {
-  if (!(o.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
+}
+
+/**
+ * The SignedData fields that do not depend on the content bytes themselves, only on their SHA-512
+ * `md`: digestAlgorithms, the certificates [0] field (empty when there are none) and signerInfos.
+ * A streaming writer (cms/stream.ts) writes the content first and these after it (RFC 5652 §5.1
+ * puts certificates and signerInfos after encapContentInfo), so it can sign once the content has
+ * been hashed.
+ */
+export function signedDataParts(md: Uint8Array, o: CmsSignOptions): { digestAlgorithms: Uint8Array; certificates: Uint8Array; signerInfos: Uint8Array } {
+  if (!(md instanceof Uint8Array) || md.length !== 64) throw new TypeError('md must be a 64-byte SHA-512 digest');
   if (!Array.isArray(o.signers) || o.signers.length === 0) throw new RangeError('signers: at least one signer is required');
   const contentType = o.contentType ?? CMS_OID.data;
   const extra = o.signedAttributes ?? [];
@@ -117,7 +122,6 @@ export function signCms(o: {
   }
   if (new Set(extra.map((a) => a.oid)).size !== extra.length) throw new RangeError('signedAttributes: an attribute type appears twice');
 
-  const md = digest('sha512', o.content);
   const digestAlg = algorithmIdentifier(SHA512_OID); // RFC 9882 §3.2: parameters absent
   const signerInfos: Uint8Array[] = [];
   const certs: Uint8Array[] = [];
@@ -167,20 +171,25 @@ export function signCms(o: {
   }
   const uniqueCerts: Uint8Array[] = [];
   for (const c of certs) if (!uniqueCerts.some((u) => bytesEqual(u, c))) uniqueCerts.push(c);
+  // certificates [0] IMPLICIT CertificateSet: DER orders the SET OF elements.
+  const certificates = uniqueCerts.length > 0 ? concat(Uint8Array.of(0xa0), setOf(...uniqueCerts).subarray(1)) : new Uint8Array(0);
+  return { digestAlgorithms: setOf(digestAlg), certificates, signerInfos: setOf(...signerInfos) };
+}
 
+/**
+ * Signs `content` and returns a DER ContentInfo holding a SignedData. `detached` leaves eContent out
+ * (RFC 5652 §5.2); `certificates` (DER) are included next to each signer's own certificate.
+ */
+export function signCms(o: CmsSignOptions & { content: Uint8Array; detached?: boolean }): Uint8Array {
+  if (!(o.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
+  if (!Array.isArray(o.signers) || o.signers.length === 0) throw new RangeError('signers: at least one signer is required');
+  const contentType = o.contentType ?? CMS_OID.data;
+  const parts = signedDataParts(digest('sha512', o.content), o);
   const encap = o.detached === true ? seq(oid(contentType)) : seq(oid(contentType), ctxExplicit(0, octetString(o.content)));
-  const fields: Uint8Array[] = [
-    // RFC 5652 §5.1: version 3 because the SignerInfos are v3 (subjectKeyIdentifier).
-    integer(3),
-    setOf(digestAlg),
-    encap,
-  ];
-  if (uniqueCerts.length > 0) {
-    // certificates [0] IMPLICIT CertificateSet: DER orders the SET OF elements.
-    const set = setOf(...uniqueCerts);
-    fields.push(concat(Uint8Array.of(0xa0), set.subarray(1)));
-  }
-  fields.push(setOf(...signerInfos));
+  // RFC 5652 §5.1: version 3 because the SignerInfos are v3 (subjectKeyIdentifier).
+  const fields: Uint8Array[] = [integer(3), parts.digestAlgorithms, encap];
+  if (parts.certificates.length > 0) fields.push(parts.certificates);
+  fields.push(parts.signerInfos);
   return encodeContentInfo(CMS_OID.signedData, seq(...fields));
 }
 
@@ -281,15 +290,17 @@ function checkSigner(
   key: PublicKeyInfo | undefined,
   eContentType: string,
   content: Uint8Array | undefined,
+  knownSha512?: Uint8Array,
 ): string | undefined {
   if (key === undefined) return 'no certificate or public key matches the signer identifier';
-  if (content === undefined) return 'the content is detached and was not supplied';
+  if (content === undefined && knownSha512 === undefined) return 'the content is detached and was not supplied';
   const hash = DIGEST_OIDS[p.digestAlgorithm.oid];
   if (hash === undefined) return `unsupported digest algorithm ${p.digestAlgorithm.oid}`;
+  if (content === undefined && hash !== 'sha512') return 'the streamed content was hashed with SHA-512 only';
   // RFC 5754 §2: parameters absent (NULL is tolerated on reading, as RFC 5754 asks of implementations).
   if (p.digestAlgorithm.params !== undefined && !isNullParams(p.digestAlgorithm.params)) return 'digest algorithm parameters must be absent';
   const pq = algFromOid(p.signatureAlgorithm.oid);
-  const md = digest(hash, content);
+  const md = content === undefined ? knownSha512! : digest(hash, content);
   let signedBytes: Uint8Array;
   if (p.signedAttrsDer !== undefined) {
     // RFC 5652 §5.3: content-type and message-digest MUST be present when signed attributes are.
@@ -323,6 +334,7 @@ function checkSigner(
   } else {
     // RFC 5652 §5.4: without signed attributes the signature covers the content itself. RFC 9882 §3.3
     // allows this for pure ML-DSA; writ never writes it.
+    if (content === undefined) return 'a streamed content needs signed attributes';
     signedBytes = content;
   }
   if (pq !== undefined && p.signatureAlgorithm.params !== undefined) return `${pq} signatureAlgorithm parameters must be absent (RFC 9882 §3.3)`;
@@ -367,7 +379,16 @@ function checkAlgorithmProtection(value: Uint8Array, p: ParsedSignerInfo): strin
  */
 export function verifyCms(
   der: Uint8Array,
-  o: { detachedContent?: Uint8Array; extraCerts?: Certificate[]; publicKeys?: PublicKeyInfo[] } = {},
+  o: {
+    detachedContent?: Uint8Array;
+    /**
+     * The SHA-512 of detached content that was hashed while it streamed past (cms/stream.ts), in place
+     * of the content itself. Only for a SignedData without eContent; signers with another digest fail.
+     */
+    detachedSha512?: Uint8Array;
+    extraCerts?: Certificate[];
+    publicKeys?: PublicKeyInfo[];
+  } = {},
 ): VerifiedCms {
   const ci = decodeContentInfo(der, 'CMS SignedData');
   if (ci.contentType !== CMS_OID.signedData) {
@@ -416,7 +437,9 @@ export function verifyCms(
   }
   const siSet = expect(f[k++], TAG.SET, 'SignedData.signerInfos');
   if (k !== f.length) bad('unexpected fields after signerInfos');
-  const parsed = children(siSet).map(parseSignerInfo);
+  const siItems = children(siSet);
+  checkLimit(siItems.length, 'MAX_CMS_SIGNERS', MAX_CMS_SIGNERS, 'SignedData: signerInfos');
+  const parsed = siItems.map(parseSignerInfo);
 
   // RFC 5652 §5.1: the version is fully determined by the contents. Checking it exactly leaves no
   // unsigned field that can be changed without the change being noticed.
@@ -434,6 +457,12 @@ export function verifyCms(
     if (eContent !== undefined && !bytesEqual(eContent, o.detachedContent)) contentConflict = true;
     content = eContent ?? o.detachedContent;
   }
+  let knownDigest: Uint8Array | undefined;
+  if (o.detachedSha512 !== undefined) {
+    if (!(o.detachedSha512 instanceof Uint8Array) || o.detachedSha512.length !== 64) throw new TypeError('detachedSha512 must be 64 bytes');
+    if (eContent !== undefined || o.detachedContent !== undefined) throw new TypeError('detachedSha512 is for detached content only');
+    knownDigest = o.detachedSha512;
+  }
 
   const lookupCerts = [...certificates, ...(o.extraCerts ?? [])];
   const publicKeys = o.publicKeys ?? [];
@@ -449,7 +478,7 @@ export function verifyCms(
     }
     if (error === undefined && !digestOids.has(p.digestAlgorithm.oid)) error = 'digest algorithm is not listed in SignedData.digestAlgorithms';
     if (error === undefined) {
-      error = contentConflict ? 'the supplied detached content differs from the encapsulated content' : checkSigner(p, publicKey, eContentType, content);
+      error = contentConflict ? 'the supplied detached content differs from the encapsulated content' : checkSigner(p, publicKey, eContentType, content, knownDigest);
     }
     const info: CmsSignerInfo = {
       digestAlgorithm: p.digestAlgorithm.oid,

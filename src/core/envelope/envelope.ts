@@ -18,7 +18,7 @@ import { sha512 } from '../crypto/kdf.js';
 import { toHex } from '../crypto/bytes.js';
 import type { KemAlgName, Rng, Signer } from '../crypto/types.js';
 import { canonicalBytes, type JsonValue } from '../json/canonical.js';
-import { signCms, verifyCms } from '../cms/signed-data.js';
+import { signCms, verifyCms, type CmsSignerInfo, type VerifiedCms } from '../cms/signed-data.js';
 import { sealAuthEnveloped, openEnveloped } from '../cms/enveloped.js';
 import { CMS_OID } from '../cms/common.js';
 import type { Certificate, Crl } from '../x509/types.js';
@@ -30,6 +30,7 @@ import { bytesEqual } from '../crypto/bytes.js';
 import { enclaveIdOf, gatewayIdentityOf, isObj, toBase64 } from '../policy/signed.js';
 import { encodeHeader, decodeHeader, type EnvelopeHeader, type EnvelopeKind } from './header.js';
 import { buildManifest, manifestMatches } from './manifest.js';
+import { MAX_ATTESTATIONS, MAX_ENVELOPE_RECORDS, checkLimit } from '../limits.js';
 import {
   attestRecords,
   compactRecords,
@@ -101,7 +102,7 @@ export interface SealResult {
   recipientIdentity: string;
 }
 
-function layerOf(kind: EnvelopeKind): Layer {
+export function layerOf(kind: EnvelopeKind): Layer {
   return kind === 'records' ? 'data' : 'models';
 }
 
@@ -241,7 +242,7 @@ export interface OpenedEnvelope {
  */
 export type RefusalContext = { envelopeId?: string; sender?: string; kind?: EnvelopeKind; agreementId?: string; scope?: string };
 
-function refuse(code: WritError['code'], message: string, ctx: RefusalContext, cause?: unknown): never {
+export function refuse(code: WritError['code'], message: string, ctx: RefusalContext, cause?: unknown): never {
   const e = new WritError(code, message, cause === undefined ? undefined : { cause });
   (e as WritError & { envelope?: RefusalContext }).envelope = ctx;
   throw e;
@@ -257,6 +258,8 @@ function parseContent(bytes: Uint8Array): EnvelopeContent {
   if (!isObj(v) || v.type !== 'writ-envelope' || v.version !== 1 || !Array.isArray(v.records) || !Array.isArray(v.attestations)) {
     throw new WritError('PARSE', 'envelope content must be {"type":"writ-envelope","version":1,"records":[...],"attestations":[...]}');
   }
+  checkLimit(v.records.length, 'MAX_ENVELOPE_RECORDS', MAX_ENVELOPE_RECORDS, 'envelope records');
+  checkLimit(v.attestations.length, 'MAX_ATTESTATIONS', MAX_ATTESTATIONS, 'envelope attestations');
   const out: EnvelopeContent = {
     type: 'writ-envelope',
     version: 1,
@@ -291,46 +294,14 @@ export function openEnvelope(req: OpenRequest): OpenedEnvelope {
   } catch (e) {
     refuse('SIGNATURE', 'the signed envelope cannot be read', ctx, e);
   }
-  if (signed.contentType !== ENVELOPE_OIDS.content) refuse('SIGNATURE', 'the signed content is not a writ envelope', ctx);
-  if (signed.signers.length !== 1) refuse('SIGNATURE', 'an envelope must have exactly one signer', ctx);
-  const s = signed.signers[0]!;
-  if (!s.ok) refuse('SIGNATURE', `the envelope signature does not verify${s.error ? ` (${s.error})` : ''}`, ctx);
-  if (!s.cert) refuse('SIGNATURE', "the envelope does not include its sender's certificate", ctx);
-  let header: EnvelopeHeader;
-  try {
-    header = decodeHeader(s.signedAttributes);
-  } catch (e) {
-    refuse('PARSE', `the envelope header cannot be read: ${e instanceof Error ? e.message : String(e)}`, ctx, e);
-  }
-  Object.assign(ctx, { envelopeId: header.envelopeId, sender: header.sender, kind: header.kind, agreementId: header.agreementId, scope: header.scope });
-  const v = verify({ leaf: s.cert, untrusted: signed.certificates, ...(self.trust.crls ? { crls: self.trust.crls } : {}) }, self.trust.anchors, {
-    now,
-    keyUsage: ['digitalSignature'],
-  });
-  if (!v.ok) {
-    const first = v.errors[0];
-    refuse(first?.code ?? 'NO_PATH', `the sender's certificate does not verify: ${first?.message ?? 'no path'}`, ctx);
-  }
-  let senderId: string;
-  try {
-    senderId = enclaveIdOf(header.sender);
-  } catch (e) {
-    refuse('PARSE', 'the header sender is not an enclave id', ctx, e);
-  }
-  if (v.identity !== gatewayIdentityOf(senderId)) refuse('IDENTITY', `the envelope names sender ${senderId} but was signed by ${v.identity ?? 'an unproved identity'}`, ctx);
-
-  // 3. Addressed to us.
-  if (header.recipient !== enclaveIdOf(self.id)) refuse('REFUSED_NOT_RECIPIENT', `the envelope is addressed to ${header.recipient}, not to ${enclaveIdOf(self.id)}`, ctx);
-
-  // 4. In date.
-  if (now.getTime() >= header.expiresAt.getTime()) refuse('REFUSED_EXPIRED', `the envelope expired at ${header.expiresAt.toISOString()}`, ctx);
-  if (header.issuedAt.getTime() > now.getTime() + MAX_SKEW_MS) refuse('REFUSED_EXPIRED', `the envelope is dated in the future (${header.issuedAt.toISOString()})`, ctx);
+  // 2-4. Signature, chain, identity, recipient, dates.
+  const { header, signer: s, v, senderId } = checkSignedEnvelope(signed, ENVELOPE_OIDS.content, self, now, ctx);
 
   let content: EnvelopeContent;
   try {
     content = parseContent(signed.content);
   } catch (e) {
-    refuse('PARSE', e instanceof Error ? e.message : 'envelope content cannot be read', ctx, e);
+    refuse(e instanceof WritError && e.code === 'LIMIT' ? 'LIMIT' : 'PARSE', e instanceof Error ? e.message : 'envelope content cannot be read', ctx, e);
   }
 
   // 5. Policy: agreement, withdrawal, scope, level, query shape, crossing; then the answer binding.
@@ -338,25 +309,7 @@ export function openEnvelope(req: OpenRequest): OpenedEnvelope {
     refuse('REFUSED_QUERY_SHAPE', 'the query in the envelope does not match the shape its header names', ctx);
   }
   if (header.kind !== 'query' && content.query) refuse('REFUSED_QUERY_SHAPE', `a ${header.kind} envelope must not carry a query`, ctx);
-  let decision: FlowDecision;
-  try {
-    decision = checkFlow(self.policy, {
-      sender: senderId,
-      recipient: self.id,
-      layer: layerOf(header.kind),
-      scope: header.scope,
-      level: header.level,
-      ...(v.level ? { senderLevel: v.level } : {}),
-      recipientLevel: self.level,
-      agreementId: header.agreementId,
-      ...(header.queryShape !== undefined ? { queryShape: header.queryShape } : {}),
-      ...(content.query ? { params: content.query.params } : {}),
-      now,
-    });
-  } catch (e) {
-    if (e instanceof WritError) refuse(e.code, e.message, ctx, e);
-    throw e;
-  }
+  const decision = checkOpenFlow(self, header, v, senderId, content.query, now, ctx);
   if (header.kind === 'answer') {
     const sent = header.inReplyTo !== undefined ? req.sentQuery?.(header.inReplyTo) : undefined;
     if (!sent) refuse('REFUSED_QUERY_SHAPE', 'the answer is not bound to a query this enclave sent', ctx);
@@ -397,6 +350,85 @@ export function openEnvelope(req: OpenRequest): OpenedEnvelope {
     signedHash: toHex(sha512(inner.content)),
     algorithms: inner.algorithms,
   };
+}
+
+/**
+ * Open steps 2-4 on a SignedData that was read (in memory here, streamed in payload.ts): exactly one
+ * good signer, the expected eContentType, the header, the sender's chain and gateway identity, then
+ * the recipient and the dates. Refuses with the pipeline's codes; fills `ctx` once the header is read.
+ */
+export function checkSignedEnvelope(
+  signed: VerifiedCms,
+  contentType: string,
+  self: LocalEnclave,
+  now: Date,
+  ctx: RefusalContext,
+): { header: EnvelopeHeader; signer: CmsSignerInfo & { cert: Certificate }; v: VerifyResult; senderId: string } {
+  if (signed.contentType !== contentType) refuse('SIGNATURE', contentType === ENVELOPE_OIDS.content ? 'the signed content is not a writ envelope' : 'the signed content is not a writ payload envelope', ctx);
+  if (signed.signers.length !== 1) refuse('SIGNATURE', 'an envelope must have exactly one signer', ctx);
+  const s = signed.signers[0]!;
+  if (!s.ok) refuse('SIGNATURE', `the envelope signature does not verify${s.error ? ` (${s.error})` : ''}`, ctx);
+  if (!s.cert) refuse('SIGNATURE', "the envelope does not include its sender's certificate", ctx);
+  let header: EnvelopeHeader;
+  try {
+    header = decodeHeader(s.signedAttributes);
+  } catch (e) {
+    refuse('PARSE', `the envelope header cannot be read: ${e instanceof Error ? e.message : String(e)}`, ctx, e);
+  }
+  Object.assign(ctx, { envelopeId: header.envelopeId, sender: header.sender, kind: header.kind, agreementId: header.agreementId, scope: header.scope });
+  const v = verify({ leaf: s.cert, untrusted: signed.certificates, ...(self.trust.crls ? { crls: self.trust.crls } : {}) }, self.trust.anchors, {
+    now,
+    keyUsage: ['digitalSignature'],
+  });
+  if (!v.ok) {
+    const first = v.errors[0];
+    refuse(first?.code ?? 'NO_PATH', `the sender's certificate does not verify: ${first?.message ?? 'no path'}`, ctx);
+  }
+  let senderId: string;
+  try {
+    senderId = enclaveIdOf(header.sender);
+  } catch (e) {
+    refuse('PARSE', 'the header sender is not an enclave id', ctx, e);
+  }
+  if (v.identity !== gatewayIdentityOf(senderId)) refuse('IDENTITY', `the envelope names sender ${senderId} but was signed by ${v.identity ?? 'an unproved identity'}`, ctx);
+
+  // 3. Addressed to us.
+  if (header.recipient !== enclaveIdOf(self.id)) refuse('REFUSED_NOT_RECIPIENT', `the envelope is addressed to ${header.recipient}, not to ${enclaveIdOf(self.id)}`, ctx);
+
+  // 4. In date.
+  if (now.getTime() >= header.expiresAt.getTime()) refuse('REFUSED_EXPIRED', `the envelope expired at ${header.expiresAt.toISOString()}`, ctx);
+  if (header.issuedAt.getTime() > now.getTime() + MAX_SKEW_MS) refuse('REFUSED_EXPIRED', `the envelope is dated in the future (${header.issuedAt.toISOString()})`, ctx);
+  return { header, signer: s as CmsSignerInfo & { cert: Certificate }, v, senderId };
+}
+
+/** Open step 5's flow decision (agreement, withdrawal, scope, level, query shape, crossing), refusing with checkFlow's code. */
+export function checkOpenFlow(
+  self: LocalEnclave,
+  header: EnvelopeHeader,
+  v: VerifyResult,
+  senderId: string,
+  query: { shape: string; params: JsonValue } | undefined,
+  now: Date,
+  ctx: RefusalContext,
+): FlowDecision {
+  try {
+    return checkFlow(self.policy, {
+      sender: senderId,
+      recipient: self.id,
+      layer: layerOf(header.kind),
+      scope: header.scope,
+      level: header.level,
+      ...(v.level ? { senderLevel: v.level } : {}),
+      recipientLevel: self.level,
+      agreementId: header.agreementId,
+      ...(header.queryShape !== undefined ? { queryShape: header.queryShape } : {}),
+      ...(query ? { params: query.params } : {}),
+      now,
+    });
+  } catch (e) {
+    if (e instanceof WritError) refuse(e.code, e.message, ctx, e);
+    throw e;
+  }
 }
 
 /** A readable level for output: the name when it is one of ours. */

@@ -58,4 +58,10 @@ export const ENVELOPE_OIDS = {
   inReplyTo: `${ENVELOPE_ARC}.13`,
   /** eContentType of a record-provenance attestation (a batch of records signed by their origin enclave). */
   attestation: `${ENVELOPE_ARC}.20`,
+  /** Payload envelopes (issue 6, docs/envelopes.md "Payload envelopes"): eContentType whose eContent is the raw payload bytes. */
+  payload: `${ENVELOPE_ARC}.21`,
+  /** Signed attribute of a payload envelope: the payload's record and its provenance attestation (canonical JSON in a UTF8String). */
+  payloadRecord: `${ENVELOPE_ARC}.14`,
+  /** Auth attribute (AAD, not encrypted) of a payload envelope: the inner eContentType, so a reader picks the streaming path before decrypting. */
+  sealedContentType: `${ENVELOPE_ARC}.15`,
 } as const;

@@ -98,6 +98,20 @@ export async function run(ctx: Ctx, args: string[], opts: Record<string, unknown
   if (opts.as === undefined) throw new WritError('USAGE', 'give --as ENCLAVE_DIR (policy-checked open) or --key PRIVATE_KEY (low-level open)');
   const out = opts.out as string | undefined;
   if (out) checkWritable(out, Boolean(opts.force));
+  if (typeof args[0] === 'string') {
+    // A payload envelope (its authenticated attributes say so) streams to --out instead (payload.ts).
+    const { peekPayloadEnvelope } = await import('../../../stream/payload-file.js');
+    const peek = peekPayloadEnvelope(args[0]);
+    if (peek) {
+      const { openPayload } = await import('./payload.js');
+      const { enclave, local } = await loadLocal(ctx, opts.as, opts.passFile);
+      try {
+        return openPayload(ctx, enclave, local, args[0], peek, opts);
+      } finally {
+        enclave.wipe();
+      }
+    }
+  }
   const { der, digest } = readEnvelopeFile(args[0]);
   const { enclave, local } = await loadLocal(ctx, opts.as, opts.passFile);
   try {

@@ -14,11 +14,12 @@ import type { Guardianship } from '../../../core/envelope/records.js';
 import type { Ctx, CommandResult } from '../../context.js';
 import { checkWritable, readFileLimited, writeFileAtomic } from '../../io.js';
 import { auditRefusal, iso, layerOfKind, loadLocal, parseExpiry, readRecordsFile, recipientCerts, recordSentQuery, sealAuditInput, type EnclaveHandle, type RecordInput } from './common.js';
+import { MAX_DOCUMENT_BYTES } from '../../../core/limits.js';
 
 /** --params: inline JSON, or @FILE. */
 export function parseParams(v: unknown): JsonValue {
   if (typeof v !== 'string') throw new WritError('USAGE', '--params is required: inline JSON or @FILE');
-  const text = v.startsWith('@') ? new TextDecoder().decode(readFileLimited(v.slice(1), 1024 * 1024)) : v;
+  const text = v.startsWith('@') ? new TextDecoder().decode(readFileLimited(v.slice(1), MAX_DOCUMENT_BYTES, 'MAX_DOCUMENT_BYTES')) : v;
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {
@@ -107,7 +108,17 @@ export function sealWith(ctx: Ctx, enclave: EnclaveHandle, local: Parameters<typ
 export async function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   for (const o of ['to', 'agreement', 'scope', 'out'] as const) if (typeof opts[o] !== 'string') throw new WritError('USAGE', `--${o} is required`);
   const queryShape = opts.queryShape as string | undefined;
-  if (!queryShape && typeof opts.records !== 'string') throw new WritError('USAGE', '--records FILE.jsonl is required (or --query-shape with --params for a query)');
+  if (typeof opts.payload === 'string') {
+    // A payload envelope: the file streams through (payload.ts); same options, same policy.
+    const { enclave, local } = await loadLocal(ctx, opts.as, opts.passFile, { noKem: true });
+    try {
+      const { sealPayload } = await import('./payload.js');
+      return sealPayload(ctx, enclave, local, opts);
+    } finally {
+      enclave.wipe();
+    }
+  }
+  if (!queryShape && typeof opts.records !== 'string') throw new WritError('USAGE', '--records FILE.jsonl is required (or --query-shape with --params for a query, or --payload FILE)');
   const { enclave, local } = await loadLocal(ctx, opts.as, opts.passFile, { noKem: true });
   try {
     const records = typeof opts.records === 'string' ? readRecordsFile(opts.records, defaultGuardianship(opts)) : undefined;

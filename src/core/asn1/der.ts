@@ -4,7 +4,8 @@
 // constructed strings) and reports errors as values; here every deviation from DER in input we parse
 // is a WritError PARSE thrown at the point it is found, so malformed input never escapes as a TypeError.
 import { WritError } from '../errors.js';
-import { concat } from '../crypto/bytes.js';
+import { concat, concatAll } from '../crypto/bytes.js';
+import { MAX_DER_DEPTH, limitError } from '../limits.js';
 
 /** Tag classes (X.690 §8.1.2.2). */
 export const CLASS_UNIVERSAL = 0;
@@ -96,12 +97,39 @@ export function readTlv(buf: Uint8Array, offset: number): { tlv: Tlv; next: numb
   return { tlv, next: p + len };
 }
 
-/** Decodes exactly one element filling the whole buffer (trailing bytes are an error). */
+/** Decodes exactly one element filling the whole buffer (trailing bytes are an error; nesting deeper than MAX_DER_DEPTH is LIMIT). */
 export function decodeDer(buf: Uint8Array, what = 'input'): Tlv {
   if (!(buf instanceof Uint8Array)) throw new WritError('PARSE', `${what}: expected bytes`);
   const { tlv, next } = readTlv(buf, 0);
   if (next !== buf.length) throw new WritError('PARSE', `${what}: ${buf.length - next} trailing bytes after the DER element`);
+  checkDerDepth(buf, what);
   return tlv;
+}
+
+/**
+ * Throws LIMIT when constructed elements nest deeper than MAX_DER_DEPTH (src/core/limits.ts). A linear,
+ * iterative walk of the headers (primitive contents are not entered, so this is cheap), done once per
+ * decoded buffer so that no recursive reader ever sees such input. Malformed content stops the walk
+ * silently: reporting it stays with the reader that parses that part (PARSE, as before).
+ */
+export function checkDerDepth(buf: Uint8Array, what = 'input', max = MAX_DER_DEPTH): void {
+  const ends: number[] = [];
+  let p = 0;
+  try {
+    while (p < buf.length) {
+      while (ends.length > 0 && p >= ends[ends.length - 1]!) ends.pop();
+      const { tlv, next } = readTlv(buf, p);
+      if (tlv.constructed) {
+        if (ends.length + 1 > max) throw limitError('MAX_DER_DEPTH', max, `${what}: DER nesting`);
+        ends.push(next);
+        p = next - tlv.content.length;
+      } else {
+        p = next;
+      }
+    }
+  } catch (e) {
+    if (e instanceof WritError && e.code === 'LIMIT') throw e;
+  }
 }
 
 /** The child elements of a constructed element. */
@@ -310,12 +338,12 @@ export function tlv(cls: number, constructed: boolean, tag: number, content: Uin
   return concat(Uint8Array.of(id), lengthOctets(content.length), content);
 }
 
-export const seq = (...parts: Uint8Array[]): Uint8Array => tlv(CLASS_UNIVERSAL, true, TAG.SEQUENCE, concat(...parts));
+export const seq = (...parts: Uint8Array[]): Uint8Array => tlv(CLASS_UNIVERSAL, true, TAG.SEQUENCE, concatAll(parts));
 
 /** SET OF: DER sorts the encodings (X.690 §11.6). */
 export function setOf(...parts: Uint8Array[]): Uint8Array {
   const sorted = [...parts].sort(compareBytes);
-  return tlv(CLASS_UNIVERSAL, true, TAG.SET, concat(...sorted));
+  return tlv(CLASS_UNIVERSAL, true, TAG.SET, concatAll(sorted));
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {

@@ -29,6 +29,7 @@ import {
 } from './der.js';
 import { bytesEqual, fromHex, toHex } from '../crypto/bytes.js';
 import { dnAttrOid, dnShortName } from './oids.js';
+import { MAX_GENERAL_NAMES, MAX_NAME_ATTRIBUTES, MAX_NAME_VALUE_BYTES, checkLimit } from '../limits.js';
 
 const OID_C = '2.5.4.6';
 const OID_SERIAL = '2.5.4.5';
@@ -104,8 +105,11 @@ export function decodeName(der: Uint8Array): Name {
 /** Decodes a Name from an already-read TLV (the DER is kept by reference to the input's bytes). */
 export function nameFromTlv(t: Tlv): Name {
   const rdns: AttributeTypeAndValue[][] = [];
+  let attributes = 0;
   for (const rdnT of children(expect(t, TAG.SEQUENCE, 'Name'))) {
     const atvs = children(expect(rdnT, TAG.SET, 'RelativeDistinguishedName'));
+    attributes += atvs.length;
+    checkLimit(attributes, 'MAX_NAME_ATTRIBUTES', MAX_NAME_ATTRIBUTES, 'Name: attribute values');
     // X.501: an RDN is SET SIZE (1..MAX).
     if (atvs.length === 0) throw new WritError('PARSE', 'malformed Name: empty RDN');
     const rdn: AttributeTypeAndValue[] = [];
@@ -114,8 +118,13 @@ export function nameFromTlv(t: Tlv): Name {
       if (parts.length !== 2) throw new WritError('PARSE', 'malformed AttributeTypeAndValue');
       const type = decodeOid(parts[0], 'attribute type');
       const v = parts[1]!;
+      checkLimit(v.content.length, 'MAX_NAME_VALUE_BYTES', MAX_NAME_VALUE_BYTES, 'Name: attribute value bytes');
       const str = decodeStringValue(v, 'attribute value');
       const shortName = dnShortName(type);
+      // Every attribute type we name (DN_ATTRS) has a string syntax in X.520 / RFC 4519 (DirectoryString,
+      // PrintableString, IA5String): any other value there is malformed (differential fuzzing against
+      // OpenSSL, issue 8). Unknown types keep X.501's ANY and render as "#hex" (RFC 4514 §2.4).
+      if (str === undefined && shortName !== type) throw new WritError('PARSE', `malformed Name: the ${shortName} value is not a string`);
       rdn.push({
         type,
         shortName,
@@ -322,6 +331,7 @@ export function decodeGeneralName(t: Tlv): GeneralName {
 export function decodeGeneralNames(t: Tlv | undefined, what: string): GeneralName[] {
   const items = children(expect(t, TAG.SEQUENCE, what));
   if (items.length === 0) throw new WritError('PARSE', `malformed ${what}: empty`);
+  checkLimit(items.length, 'MAX_GENERAL_NAMES', MAX_GENERAL_NAMES, `${what}: names`);
   return items.map(decodeGeneralName);
 }
 

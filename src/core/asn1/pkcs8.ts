@@ -26,6 +26,7 @@ import { expandSeed, publicKeyFromExpandedKey } from '../crypto/keys.js';
 import type { KeyAlgName, Rng } from '../crypto/types.js';
 import {
   TAG,
+  children,
   ctxPrimitive,
   decodeDer,
   decodeSmallUint,
@@ -41,6 +42,7 @@ import {
 } from './der.js';
 import type { Tlv } from './der.js';
 import { algorithmIdentifier, parseAlgorithmIdentifier } from './alg-id.js';
+import { MAX_KEY_SCRYPT_WORK_BYTES, MAX_PBKDF2_ITERATIONS } from '../limits.js';
 
 export type PrivateKeyForm = 'seed' | 'expandedKey' | 'both';
 
@@ -74,8 +76,14 @@ export const DEFAULT_SCRYPT = { N: 2 ** 14, r: 8, p: 4 } as const;
 /** PBKDF2-HMAC-SHA256 iterations (OWASP 2023 guidance for PBKDF2-HMAC-SHA256). */
 export const DEFAULT_PBKDF2_ITERATIONS = 600_000;
 
-/** Limits applied when reading untrusted encrypted keys, so a hostile file cannot make us burn memory or hours. */
-export const READ_LIMITS = { scryptMemoryBytes: 1024 * 1024 * 1024, pbkdf2Iterations: 10_000_000 } as const;
+/**
+ * Limits applied when reading untrusted encrypted keys, so a hostile file cannot make us burn memory or
+ * hours (issue 8). scrypt: total work 128 * N * r * p bytes at most writ's own default (64 MiB; OpenSSL's
+ * default N=2^14, r=8, p=1 is 16 MiB), which also bounds memory (128 * N * r). Before the fuzzers, memory
+ * alone was capped (1 GiB) and p was free: N=2^14, r=8, p=2^20 would have run for hours. PBKDF2: 2,000,000
+ * iterations (3x writ's default; 10,000,000 took ~40 s on a loaded 2-core box).
+ */
+export const READ_LIMITS = { scryptWorkBytes: MAX_KEY_SCRYPT_WORK_BYTES, pbkdf2Iterations: MAX_PBKDF2_ITERATIONS } as const; // src/core/limits.ts
 
 const pkcs8Fail = (why: string): never => {
   throw new WritError('PARSE', `malformed PKCS#8 private key: ${why}`);
@@ -115,7 +123,17 @@ export function decodePrivateKey(der: Uint8Array): DecodedPrivateKey {
   const privateKey = expect(fields[2], TAG.OCTET_STRING, 'privateKey').content;
   let embeddedPublic: Uint8Array | undefined;
   let i = 3;
-  if (isContext(fields[i], 0) && fields[i]?.constructed === true) i++; // attributes [0] IMPLICIT SET OF Attribute: ignored
+  if (isContext(fields[i], 0) && fields[i]?.constructed === true) {
+    // attributes [0] IMPLICIT SET OF Attribute (RFC 5958 §2): ignored, but they must be Attributes
+    // (before, any constructed [0] was skipped unread; found by the fuzzer, issue 8).
+    for (const a of children(fields[i]!)) {
+      const p = seqOf(a, 'Attribute');
+      if (p.length !== 2) pkcs8Fail('malformed attribute');
+      oidContent(expect(p[0], TAG.OID, 'attribute type').content, 'attribute type');
+      expect(p[1], TAG.SET, 'attribute values');
+    }
+    i++;
+  }
   const pub = fields[i];
   if (isContext(pub, 1) && !pub.constructed) {
     // publicKey [1] IMPLICIT BIT STRING, only in version 1 (RFC 5958 §2).
@@ -271,8 +289,8 @@ export function decryptPrivateKey(der: Uint8Array, passphrase: Uint8Array): Uint
     const pp = decodeSmallUint(expect(kp[3], TAG.INTEGER, 'parallelizationParameter').content, 'parallelizationParameter');
     checkKeyLength(kp[4]);
     if (N < 2 || (N & (N - 1)) !== 0 || r < 1 || pp < 1) pkcs8Fail('scrypt parameters out of range');
-    if (128 * r * N > READ_LIMITS.scryptMemoryBytes || r * pp >= 2 ** 30) {
-      throw new WritError('LIMIT', `scrypt parameters need more than ${READ_LIMITS.scryptMemoryBytes} bytes of memory`);
+    if (128 * r * N * pp > READ_LIMITS.scryptWorkBytes) {
+      throw new WritError('LIMIT', `scrypt parameters above the limit (128 * N * r * p <= ${READ_LIMITS.scryptWorkBytes / 2 ** 20} MiB)`);
     }
     key = scrypt(passphrase, salt, { N, r, p: pp, dkLen: 32 });
   } else if (kdf.oid === OID.pbkdf2) {

@@ -9,10 +9,11 @@
 // strings ([0] encryptedContent) stay constructed: their meaning is known only to the CMS parser,
 // which concatenates their segments itself.
 import { WritError } from '../errors.js';
-import { concat } from '../crypto/bytes.js';
+import { concat, concatAll } from '../crypto/bytes.js';
 import { lengthOctets } from '../asn1/der.js';
+import { MAX_BER_DEPTH, limitError } from '../limits.js';
 
-const MAX_DEPTH = 64;
+const MAX_DEPTH = MAX_BER_DEPTH;
 
 /** Universal string types that BER may send constructed (X.690 §8.7.3, §8.23.5). BIT STRING is refused. */
 const FLATTEN = new Set([4, 12, 18, 19, 20, 21, 22, 25, 26, 27, 28, 29, 30]);
@@ -30,7 +31,7 @@ interface Node {
 const encode = (n: Node): Uint8Array => concat(n.id, lengthOctets(n.content.length), n.content);
 
 function parse(buf: Uint8Array, p: number, end: number, depth: number): { node: Node; next: number } {
-  if (depth > MAX_DEPTH) fail('nesting too deep');
+  if (depth > MAX_DEPTH) throw limitError('MAX_BER_DEPTH', MAX_DEPTH, 'BER nesting');
   const start = p;
   if (p >= end) fail('truncated identifier');
   const b0 = buf[p++]!;
@@ -92,9 +93,9 @@ function parse(buf: Uint8Array, p: number, end: number, depth: number): { node: 
   if (cls === 0 && FLATTEN.has(tag)) {
     // X.690 §8.7.3.2: each segment is itself an element of the same string type.
     for (const k of kids) if (k.id.length !== 1 || (k.id[0]! & 0xdf) !== tag) fail('constructed string segment of another type');
-    return { node: { id: Uint8Array.of(tag), content: concat(...kids.map((k) => k.content)) }, next: q };
+    return { node: { id: Uint8Array.of(tag), content: concatAll(kids.map((k) => k.content)) }, next: q };
   }
-  return { node: { id, content: concat(...kids.map(encode)) }, next: q };
+  return { node: { id, content: concatAll(kids.map(encode)) }, next: q };
 }
 
 /** Rewrites one BER element filling `buf` into the DER-shaped form described above; PARSE on malformed input or trailing bytes. */

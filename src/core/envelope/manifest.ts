@@ -14,11 +14,12 @@
 // proof, without the other records.
 import { WritError } from '../errors.js';
 import { sha512 } from '../crypto/kdf.js';
-import { bytesEqual, fromHex, toHex } from '../crypto/bytes.js';
+import { bytesEqual, concatAll, fromHex, toHex } from '../crypto/bytes.js';
 import { canonicalBytes } from '../json/canonical.js';
 import { algorithmIdentifier, parseAlgorithmIdentifier } from '../asn1/alg-id.js';
-import { decodeDer, decodeOctetString, octetString, seq, seqOf } from '../asn1/der.js';
+import { CLASS_UNIVERSAL, TAG, decodeDer, decodeOctetString, octetString, seq, seqOf, tlv } from '../asn1/der.js';
 import { leafHash, merkleRoot } from './merkle.js';
+import { MAX_ENVELOPE_RECORDS, checkLimit } from '../limits.js';
 
 /** id-sha512 (NIST CSOR, RFC 5754 §2.4). */
 export const ID_SHA512 = '2.16.840.1.101.3.4.2.3';
@@ -62,9 +63,11 @@ export function encodeManifest(m: Manifest): Uint8Array {
   return seq(
     algorithmIdentifier(ID_SHA512),
     octetString(hexBytes(m.root, 'manifest root')),
-    seq(...m.recordHashes.map((h, i) => octetString(hexBytes(h, `record hash ${i}`)))),
+    // Built without spreading the hashes into arguments: 100,000 records (MAX_ENVELOPE_RECORDS) overflowed the call stack.
+    tlv(CLASS_UNIVERSAL, true, TAG.SEQUENCE, concatAll(m.recordHashes.map((h, i) => octetString(hexBytes(h, `record hash ${i}`))))),
   );
 }
+
 
 /** Parses a RecordsManifest and checks that its root is the Merkle root of its hashes (PARSE otherwise). */
 export function decodeManifest(der: Uint8Array): Manifest {
@@ -73,7 +76,9 @@ export function decodeManifest(der: Uint8Array): Manifest {
   const alg = parseAlgorithmIdentifier(parts[0], 'manifest hashAlgorithm');
   if (alg.oid !== ID_SHA512 || alg.params !== undefined) throw new WritError('UNSUPPORTED_ALG', `records manifest hash ${alg.oid} is not SHA-512`);
   const root = decodeOctetString(parts[1], 'manifest root');
-  const hashes = seqOf(parts[2], 'manifest recordHashes').map((t, i) => decodeOctetString(t, `record hash ${i}`));
+  const hashT = seqOf(parts[2], 'manifest recordHashes');
+  checkLimit(hashT.length, 'MAX_ENVELOPE_RECORDS', MAX_ENVELOPE_RECORDS, 'records manifest hashes');
+  const hashes = hashT.map((t, i) => decodeOctetString(t, `record hash ${i}`));
   if (root.length !== 64 || hashes.some((h) => h.length !== 64)) throw new WritError('PARSE', 'records manifest hashes must be 64 bytes');
   if (!bytesEqual(manifestRoot(hashes), root)) throw new WritError('PARSE', 'records manifest root does not match its record hashes');
   return { hashAlgorithm: 'sha-512', recordHashes: hashes.map(toHex), root: toHex(root) };

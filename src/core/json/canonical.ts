@@ -4,11 +4,12 @@
 // (§3.2.3); strings escaped as ECMAScript JSON.stringify does (§3.2.2.2); numbers serialised as
 // ECMAScript Number.prototype.toString (§3.2.2.3), which JSON.stringify also uses for finite numbers.
 import { WritError } from '../errors.js';
+import { MAX_JSON_DEPTH } from '../limits.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Nesting deeper than this is refused: canonical documents in writ are shallow, attackers' need not be. */
-export const MAX_DEPTH = 64;
+export const MAX_DEPTH = MAX_JSON_DEPTH;
 
 /** Lone surrogates cannot be represented in I-JSON (RFC 7493 §2.1), which RFC 8785 §3.1 requires. */
 function checkString(s: string, where: string): void {
@@ -30,7 +31,7 @@ function compareKeys(a: string, b: string): number {
 }
 
 function write(v: unknown, depth: number, out: string[]): void {
-  if (depth > MAX_DEPTH) throw new WritError('LIMIT', `canonical JSON: nesting deeper than ${MAX_DEPTH}`);
+  if (depth > MAX_DEPTH) throw new WritError('LIMIT', `canonical JSON: nesting deeper than MAX_JSON_DEPTH (${MAX_DEPTH})`);
   if (v === null) {
     out.push('null');
     return;

@@ -27,6 +27,7 @@ import {
 } from './signed.js';
 import type { VerifiedWithdrawal } from './withdrawal.js';
 import { crossingCovers, type VerifiedCrossing } from './crossing.js';
+import { MAX_SCHEMA_BYTES as LIMIT_MAX_SCHEMA_BYTES } from '../limits.js';
 
 /** The four federation layers (DESIGN.md §1); each has its own switch and audit trail. */
 export const LAYERS = ['identity', 'network', 'data', 'models'] as const;
@@ -253,11 +254,11 @@ export function verifyAgreement(doc: { body: unknown; signatures: DocSignature[]
 const ajv = new Ajv2020({ strict: true, allErrors: false, validateSchema: true });
 const compiled = new Map<string, ValidateFunction>();
 /** A query shape's schema is a small parameter description; refuse anything larger (LIMIT). */
-export const MAX_SCHEMA_BYTES = 16 * 1024;
+export const MAX_SCHEMA_BYTES = LIMIT_MAX_SCHEMA_BYTES;
 
 function compileSchema(q: QueryShape): ValidateFunction {
   const bytes = canonicalBytes(q.schema);
-  if (bytes.length > MAX_SCHEMA_BYTES) throw new WritError('LIMIT', `query shape "${q.id}": the schema is ${bytes.length} bytes; the limit is ${MAX_SCHEMA_BYTES}`);
+  if (bytes.length > MAX_SCHEMA_BYTES) throw new WritError('LIMIT', `query shape "${q.id}": the schema is ${bytes.length} bytes, over MAX_SCHEMA_BYTES (${MAX_SCHEMA_BYTES})`);
   const key = toHex(sha256(bytes));
   let f = compiled.get(key);
   if (!f) {

@@ -15,6 +15,7 @@ import { verify } from '../verify/verify.js';
 import { signCms, verifyCms } from '../cms/signed-data.js';
 import { parseSpiffeId } from './names.js';
 import { EKU_WRIT_GATEWAY_SIGNING } from '../asn1/oids.js';
+import { checkJsonDepth } from '../limits.js';
 
 /** The kinds of signed policy document writ reads and writes. */
 export type SignedKind = 'writ-agreement' | 'writ-withdrawal' | 'writ-crossing' | 'writ-baseline' | 'writ-trust-store';
@@ -136,8 +137,15 @@ export function encodeSignedDocument(doc: SignedDocument<{ type: SignedKind }>):
 /** Parses the file form without checking signatures; the caller checks the body with its own parser. */
 export function decodeSignedDocument(bytes: Uint8Array | string): { kind: SignedKind; body: unknown; signatures: DocSignature[] } {
   let v: unknown;
+  let text: string;
   try {
-    v = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new WritError('PARSE', 'signed document: not JSON', { cause: e });
+  }
+  checkJsonDepth(text, 'signed document'); // MAX_JSON_DEPTH, before any walker sees it
+  try {
+    v = JSON.parse(text);
   } catch (e) {
     throw new WritError('PARSE', 'signed document: not JSON', { cause: e });
   }

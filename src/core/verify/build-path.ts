@@ -8,12 +8,13 @@ import type { Certificate } from '../x509/types.js';
 import type { TrustAnchor } from './types.js';
 import { bytesEqual, toHex } from '../crypto/bytes.js';
 import { isSelfIssued, sameCert, sameName } from './util.js';
+import { MAX_CANDIDATE_PATHS as LIMIT_MAX_CANDIDATE_PATHS, MAX_PATH_EXPANSIONS, MAX_PATH_INTERMEDIATES, MAX_PATH_SELF_ISSUED } from '../limits.js';
 
-export const DEFAULT_MAX_INTERMEDIATES = 8;
+export const DEFAULT_MAX_INTERMEDIATES = MAX_PATH_INTERMEDIATES;
 /** Self-issued intermediates (key rollover) do not count toward the limit, but are bounded too. */
-const MAX_SELF_ISSUED = 4;
-export const MAX_CANDIDATE_PATHS = 16;
-const EXPANSION_BUDGET = 2000;
+const MAX_SELF_ISSUED = MAX_PATH_SELF_ISSUED;
+export const MAX_CANDIDATE_PATHS = LIMIT_MAX_CANDIDATE_PATHS;
+const EXPANSION_BUDGET = MAX_PATH_EXPANSIONS;
 
 export interface CandidatePath {
   /** Leaf first; the anchor's certificate is NOT included. certs[certs.length-1] is issued by the anchor. */

@@ -11,12 +11,13 @@
 // MUST either process the constraint or reject the certificate").
 import type { Certificate, GeneralName, GeneralSubtree, Name, NameConstraints } from '../x509/types.js';
 import { generalNameText } from '../asn1/name.js';
+import { MAX_NAME_CONSTRAINT_WORK } from '../limits.js';
 
 /** Attribute type of emailAddress in a subject DN (PKCS #9); constrained as rfc822Name (§4.2.1.10). */
 export const EMAIL_ADDRESS_OID = '1.2.840.113549.1.9.1';
 
 /** Above this many (name, subtree) comparisons per certificate we refuse (quadratic blow-up guard). */
-export const NC_WORK_LIMIT = 1 << 20;
+export const NC_WORK_LIMIT = MAX_NAME_CONSTRAINT_WORK;
 
 export type NameKind = GeneralName['type'];
 

@@ -5,9 +5,10 @@
 // The tree can grow exponentially with crafted policyMappings (CVE-2023-0464), so node creation is
 // bounded by `maxNodes`; exceeding it fails the path rather than exhausting memory.
 import type { PolicyConstraints, PolicyInformation, PolicyMapping } from '../x509/types.js';
+import { MAX_POLICY_NODES } from '../limits.js';
 
 export const ANY_POLICY = '2.5.29.32.0';
-export const DEFAULT_MAX_POLICY_NODES = 4096;
+export const DEFAULT_MAX_POLICY_NODES = MAX_POLICY_NODES;
 
 /** What policy processing needs from each certificate on the path. */
 export interface PolicyCert {

@@ -44,6 +44,7 @@ import type {
   RevokedEntry,
 } from './types.js';
 import { CRL_REASONS } from './types.js';
+import { MAX_CRL_ENTRIES, MAX_EXTENSIONS, MAX_GENERAL_NAMES, checkLimit } from '../limits.js';
 
 /** Runs a parser; anything that is not already a WritError (a bug-shaped TypeError/RangeError) becomes PARSE. */
 function guard<T>(what: string, fn: () => T): T {
@@ -62,8 +63,20 @@ function bad(msg: string): never {
   throw new WritError('PARSE', msg);
 }
 
-/** Unsigned hex of an INTEGER's contents (leading zero octets dropped; "0" stays "00"). */
+/**
+ * Hex of a serial INTEGER's value (leading zero octets dropped; "0" stays "00"). A negative value (RFC
+ * 5280 §4.1.2.2 forbids them but asks users to handle them gracefully) is "-" and its magnitude, as
+ * OpenSSL prints it: before, contents 80 (-128) and 00 80 (128) both read "80" and could match each other
+ * on a CRL (found by the OpenSSL differential, issue 8).
+ */
 export function serialHexOf(raw: Uint8Array): string {
+  if (raw.length > 0 && (raw[0]! & 0x80) !== 0) {
+    let v = 0n;
+    for (const b of raw) v = (v << 8n) | BigInt(b);
+    const mag = (1n << BigInt(raw.length * 8)) - v;
+    const h = mag.toString(16);
+    return `-${h.length % 2 === 0 ? h : `0${h}`}`;
+  }
   let i = 0;
   while (i < raw.length - 1 && raw[i] === 0) i++;
   return toHex(raw.subarray(i));
@@ -82,6 +95,7 @@ export function parseExtensions(t: Tlv, what: string): Extension[] {
   const items = seqOf(t, what);
   // RFC 5280 §4.1: Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension.
   if (items.length === 0) bad(`malformed ${what}: empty`);
+  checkLimit(items.length, 'MAX_EXTENSIONS', MAX_EXTENSIONS, `${what}: extensions`);
   const seen = new Set<string>();
   const out: Extension[] = [];
   for (const it of items) {
@@ -177,6 +191,7 @@ function decodeSubtrees(t: Tlv): GeneralSubtree[] {
   if (!t.constructed) bad('malformed GeneralSubtrees');
   const items = children(t);
   if (items.length === 0) bad('malformed GeneralSubtrees: empty');
+  checkLimit(items.length, 'MAX_GENERAL_NAMES', MAX_GENERAL_NAMES, 'GeneralSubtrees: subtrees');
   return items.map((it) => {
     const p = seqOf(it, 'GeneralSubtree');
     if (p.length === 0) bad('malformed GeneralSubtree');
@@ -467,6 +482,7 @@ export function parseCrl(der: Uint8Array): Crl {
       const entries = children(f[i++]!);
       // RFC 5280 §5.1.2.6: when there are no revoked certificates the list MUST be absent.
       if (entries.length === 0) bad('malformed revokedCertificates: empty');
+      checkLimit(entries.length, 'MAX_CRL_ENTRIES', MAX_CRL_ENTRIES, 'CRL: revoked-certificate entries');
       for (const en of entries) {
         const p = seqOf(en, 'revoked certificate');
         if (p.length < 2 || p.length > 3) bad('malformed revoked certificate entry');

@@ -96,7 +96,7 @@ export interface Certificate {
   tbs: Uint8Array;
   /** 1, 2 or 3 (the encoded value plus one). */
   version: number;
-  /** Serial number as unsigned big-endian hex, lowercase, no leading zero octets except for zero itself. */
+  /** Serial number as big-endian hex, lowercase, no leading zero octets except for zero itself; "-" + magnitude if negative. */
   serialHex: string;
   /** Serial number contents octets exactly as encoded (two's complement). */
   serialRaw: Uint8Array;

@@ -52,6 +52,6 @@ describe('berToDer', () => {
   it('refuses absurd nesting', () => {
     let b: Uint8Array = Uint8Array.of(0x05, 0x00);
     for (let i = 0; i < 100; i++) b = seq(b);
-    expect(errCode(() => berToDer(b))).toBe('PARSE');
+    expect(errCode(() => berToDer(b))).toBe('LIMIT'); // MAX_BER_DEPTH (src/core/limits.ts)
   });
 });

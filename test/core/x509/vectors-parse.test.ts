@@ -23,7 +23,7 @@ const limbo = requireVectors('x509-limbo');
 const pqc = requireVectors('pqc-certificates');
 
 describe.skipIf(limbo === undefined)('x509-limbo certificates parse', () => {
-  it('every certificate of every SUCCESS testcase parses; others fail only with PARSE', () => {
+  it('every certificate of every SUCCESS testcase parses; others fail only with PARSE (or LIMIT)', () => {
     const file = readdirSync(limbo!).find((f) => f.endsWith('.json') && f.startsWith('limbo') && !f.includes('schema'));
     expect(file).toBeDefined();
     const cases = (JSON.parse(readFileSync(path.join(limbo!, file!), 'utf8')) as { testcases: LimboCase[] }).testcases;
@@ -37,7 +37,8 @@ describe.skipIf(limbo === undefined)('x509-limbo certificates parse', () => {
             parsed++;
           } catch (e) {
             expect(e).toBeInstanceOf(WritError);
-            expect((e as WritError).code).toBe('PARSE');
+            // PARSE, or LIMIT for the pathological::nc-dos-* cases (2,049 subtrees, 65-attribute names: src/core/limits.ts).
+            expect(['PARSE', 'LIMIT']).toContain((e as WritError).code);
             if (tc.expected_result === 'SUCCESS') failures.push(`${tc.id}: ${(e as Error).message}`);
           }
         }

@@ -10,6 +10,7 @@ import { decodePrivateKey, decryptPrivateKey, encodePrivateKey, encryptPrivateKe
 import { pemDecodeAll, pemEncode } from '../core/asn1/pem.js';
 import { enrolKey } from '../core/transcript/chain.js';
 import type { EnrolledKey, Role } from '../core/transcript/types.js';
+import { checkJsonDepth } from '../core/limits.js';
 
 export const ENROLMENT_TYPE = 'writ-enrolment';
 
@@ -58,6 +59,7 @@ export function asEnrolled(role: Role, r: PublicKeyRecord): EnrolledKey {
 }
 
 export function parseEnrolment(text: string, source: string): Enrolment {
+  checkJsonDepth(text, source); // LIMIT before any walker (or String()) meets a deeply nested value
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -80,10 +82,17 @@ export function parseEnrolment(text: string, source: string): Enrolment {
   // Re-derive every key id so a hand-edited record cannot pair a name with someone else's key id.
   for (const r of [...e.custodians, ...e.officers]) {
     try {
+      const x = r as unknown as Record<string, unknown> | null;
+      if (x === null || typeof x !== 'object' || typeof x.name !== 'string' || typeof x.alg !== 'string' || typeof x.publicKey !== 'string' || typeof x.keyId !== 'string') {
+        throw new Error('not a {name, alg, publicKey, keyId} record');
+      }
       const again = publicKeyRecord(r.name, r.alg, Uint8Array.from(Buffer.from(r.publicKey, 'base64')));
       if (again.keyId !== r.keyId) throw new Error('key id');
     } catch (err) {
-      throw new WritError('PARSE', `${source}: the enrolled key of ${String(r.name)} is malformed`, { cause: err });
+      // r may be any JSON value here (null too): the message must not throw in its turn.
+      const n = r !== null && typeof r === 'object' ? (r as { name?: unknown }).name : undefined;
+      const name = typeof n === 'string' ? n : 'an entry'; // String() of a deeply nested array overflows the stack
+      throw new WritError('PARSE', `${source}: the enrolled key of ${name} is malformed`, { cause: err });
     }
   }
   return e;

@@ -4,12 +4,17 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { WritError } from '../core/errors.js';
-import { parseScript } from './script.js';
+import { checkYamlNesting, parseScript } from './script.js';
 import type { LoadedScript } from './script.js';
 import { parseAnswers } from './people.js';
 import type { AnswersFile } from './people.js';
 import { BUILTIN_SCRIPT_TEXT } from './builtin.js';
 import type { BuiltinScriptName } from './builtin.js';
+import { MAX_CEREMONY_FILE_BYTES } from '../core/limits.js';
+import { readFileLimited } from '../cli/io.js';
+
+/** Text of a file read as UTF-8 (invalid sequences become U+FFFD, as fs.readFileSync(f, 'utf8') did). */
+const utf8Text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 export const BUILTIN_SCRIPTS = Object.keys(BUILTIN_SCRIPT_TEXT) as BuiltinScriptName[];
 
@@ -32,23 +37,14 @@ export function loadScriptFile(ref: string): LoadedScript {
   if (!fs.existsSync(ref) && Object.prototype.hasOwnProperty.call(BUILTIN_SCRIPT_TEXT, ref)) {
     return parseScript(BUILTIN_SCRIPT_TEXT[ref as BuiltinScriptName], `ceremonies/${ref}.yaml`);
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(ref, 'utf8');
-  } catch (e) {
-    throw new WritError('IO', `cannot read ${ref}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable'}`, { cause: e });
-  }
+  const text = utf8Text(readFileLimited(ref, MAX_CEREMONY_FILE_BYTES, 'MAX_CEREMONY_FILE_BYTES')); // stat first, bounded read; IO as before
   return parseScript(text, ref);
 }
 
 /** Reads an answers file (YAML or JSON). */
 export function loadAnswersFile(file: string): AnswersFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new WritError('IO', `cannot read ${file}`, { cause: e });
-  }
+  const text = utf8Text(readFileLimited(file, MAX_CEREMONY_FILE_BYTES, 'MAX_CEREMONY_FILE_BYTES'));
+  checkYamlNesting(text, file); // LIMIT before the YAML parser recurses (see script.ts)
   let v: unknown;
   try {
     v = parse(text, { version: '1.2', uniqueKeys: true });
@@ -73,7 +69,7 @@ export function collectArtifacts(dir: string): Record<string, Uint8Array> {
       if (e.name.startsWith('.') || /\.(aborted|crashed)-[^/]+\.transcript\.jsonl$/.test(e.name)) continue;
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p, false);
-      else if (e.isFile() && !(top && e.name === 'transcript.jsonl')) out[path.relative(dir, p).split(path.sep).join('/')] = new Uint8Array(fs.readFileSync(p));
+      else if (e.isFile() && !(top && e.name === 'transcript.jsonl')) out[path.relative(dir, p).split(path.sep).join('/')] = readFileLimited(p);
     }
   };
   walk(dir, true);

@@ -168,7 +168,7 @@ export function parseAnswers(v: unknown, source: string): AnswersFile {
   if (a.answers === null || typeof a.answers !== 'object' || Array.isArray(a.answers)) bad('answers must be a mapping of question keys');
   for (const k of ['ceremonyId', 'clock', 'rngSeed', 'pauseBefore']) if (a[k] !== undefined && typeof a[k] !== 'string') bad(`${k} must be a string`);
   const k = a.kdfCost as Record<string, unknown> | undefined;
-  if (k !== undefined && (typeof k !== 'object' || !['N', 'r', 'p'].every((f) => Number.isSafeInteger(k[f]) && (k[f] as number) >= 1))) bad('kdfCost must be {N, r, p} (positive integers)');
+  if (k !== undefined && (k === null || typeof k !== 'object' || !['N', 'r', 'p'].every((f) => Number.isSafeInteger(k[f]) && (k[f] as number) >= 1))) bad('kdfCost must be {N, r, p} (positive integers)');
   if (a.clock !== undefined && Number.isNaN(Date.parse(a.clock as string))) bad('clock must be an RFC 3339 time');
   return a as unknown as AnswersFile;
 }

@@ -15,6 +15,8 @@ import { bytesEqual, toHex } from '../core/crypto/bytes.js';
 import { sha256 } from '../core/crypto/kdf.js';
 import type { Certificate } from '../core/x509/types.js';
 import type { Rotation } from './script.js';
+import { MAX_DOCUMENT_BYTES } from '../core/limits.js';
+import { readFileLimited } from '../cli/io.js';
 
 export type PlanStatus = 'fine' | 'due' | 'overdue';
 
@@ -51,12 +53,13 @@ function pemFiles(dir: string, depth = 0, out: string[] = []): string[] {
 export function readRotationFile(rootDir: string): Rotation {
   const file = path.join(rootDir, 'rotation.json');
   let v: { regional?: Rotation };
+  const text = new TextDecoder().decode(readFileLimited(file, MAX_DOCUMENT_BYTES, 'MAX_DOCUMENT_BYTES')); // IO / LIMIT before any parse
   try {
-    v = JSON.parse(fs.readFileSync(file, 'utf8')) as { regional?: Rotation };
+    v = JSON.parse(text) as { regional?: Rotation };
   } catch (e) {
     throw new WritError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'IO' : 'PARSE', `cannot read the rotation schedule ${file}`, { cause: e });
   }
-  const r = v.regional;
+  const r = v !== null && typeof v === 'object' ? v.regional : undefined; // JSON "null" is JSON too
   if (!r || !Number.isInteger(r.validityDays) || !Number.isInteger(r.overlapDays)) throw new WritError('PARSE', `${file}: expected {"regional": {"validityDays", "overlapDays"}}`);
   return r;
 }
@@ -66,11 +69,11 @@ export function planRegionals(rootDir: string, at: Date, rotation?: Rotation): P
   const rot = rotation ?? readRotationFile(rootDir);
   const rootFile = path.join(rootDir, 'root.pem');
   if (!fs.existsSync(rootFile)) throw new WritError('IO', `${rootFile}: no such file (is ${rootDir} a root directory?)`);
-  const root = parseCertificate(pemDecodeAll(fs.readFileSync(rootFile, 'utf8')).find((b) => b.label === 'CERTIFICATE')?.der ?? new Uint8Array());
+  const root = parseCertificate(pemDecodeAll(new TextDecoder().decode(readFileLimited(rootFile))).find((b) => b.label === 'CERTIFICATE')?.der ?? new Uint8Array());
   const found: { file: string; cert: Certificate; der: Uint8Array; region: string }[] = [];
   const seen = new Set<string>();
   for (const file of pemFiles(rootDir)) {
-    for (const b of pemDecodeAll(fs.readFileSync(file, 'utf8'))) {
+    for (const b of pemDecodeAll(new TextDecoder().decode(readFileLimited(file)))) {
       if (b.label !== 'CERTIFICATE') continue;
       let cert: Certificate;
       try {

@@ -37,8 +37,10 @@ import { outputPath } from './script.js';
 import type { CeremonyScript, LoadedScript, RoleId, Step } from './script.js';
 import type { Participants, People } from './people.js';
 import { Staging } from './staging.js';
+import { readFileLimited, writeFileAtomic } from '../cli/io.js';
 import { ENROLMENT_TYPE, asEnrolled, newApprovalKey, openApprovalKey, parseEnrolment } from './enrolment.js';
 import type { Enrolment, KdfCost, PublicKeyRecord, ShareSetRecord } from './enrolment.js';
+import { MAX_CEREMONY_FILE_BYTES } from '../core/limits.js';
 
 export interface RunInput {
   loaded: LoadedScript;
@@ -290,15 +292,8 @@ function resolveInput(st: State, p: string): string {
   return p;
 }
 
-function readInput(file: string, limit = 1 << 20): Uint8Array {
-  try {
-    const b = fs.readFileSync(file);
-    if (b.length > limit) throw new WritError('LIMIT', `${file} is larger than ${limit} bytes`);
-    return new Uint8Array(b);
-  } catch (e) {
-    if (isWritError(e)) throw e;
-    throw new WritError('IO', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
-  }
+function readInput(file: string, limit = MAX_CEREMONY_FILE_BYTES): Uint8Array {
+  return readFileLimited(file, limit, 'MAX_CEREMONY_FILE_BYTES'); // stat first, bounded read (LIMIT / IO)
 }
 
 function stageFile(st: State, rel: string, data: Uint8Array | string, mode?: number): void {
@@ -1102,7 +1097,8 @@ function abort(st: State, e: unknown): Error {
       const signers = (['administrator', 'witness'] as const).map((r) => st.officerSigners[r]).filter((x): x is Signer & { wipe(): void } => x !== undefined).map((signer) => ({ signer }));
       const lines = st.writer.closeAborted({ signers });
       transcriptPath = `${st.staging.out}.aborted-${st.ceremonyId}.transcript.jsonl`;
-      fs.writeFileSync(transcriptPath, lines.map((l) => `${l}\n`).join(''), { flag: 'wx', mode: 0o644 });
+      // Atomic and no-clobber (temp file + link): a crash or a full disk leaves no torn transcript beside --out.
+      writeFileAtomic(transcriptPath, lines.map((l) => `${l}\n`).join(''));
     }
   } catch {
     transcriptPath = undefined; // the abort itself must not be masked by a failure to record it

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import { WritError } from '../core/errors.js';
+import { MAX_JSON_DEPTH, limitError } from '../core/limits.js';
 import { sha256 } from '../core/crypto/kdf.js';
 import { toHex } from '../core/crypto/bytes.js';
 import schema from '../../ceremonies/ceremony.schema.json';
@@ -175,8 +176,60 @@ export function checkRules(s: CeremonyScript, source = 'script'): void {
   }
 }
 
+/** Leading spaces of one line of a ceremony script or answers file (the shipped scripts use at most a dozen). */
+export const MAX_YAML_INDENT = 256;
+/**
+ * Characters of YAML text parsed at once (scripts and answers files; the shipped scripts are under
+ * 6 KB): the YAML parser needs up to ~0.5 s for 64 KiB of hostile text, and seconds for 1 MiB.
+ */
+export const MAX_YAML_CHARS = 64 * 1024;
+
+/**
+ * Refuses (LIMIT) YAML longer than MAX_YAML_CHARS, or nested deeper than writ's files ever are, before the YAML parser sees it: flow
+ * brackets plus compact "- " / "? " / ": " markers beyond MAX_JSON_DEPTH (src/core/limits.ts), or an
+ * indentation over MAX_YAML_INDENT spaces. A linear scan (quotes are not skipped: a bracket in a
+ * string only counts against the limit). Without it a 200 KB line of "- - - ..." or "[[[..." drove the
+ * parser into a stack overflow and V8 into a fatal out-of-memory abort (issue 8: never a crash).
+ */
+export function checkYamlNesting(text: string, what: string): void {
+  if (text.length > MAX_YAML_CHARS) throw limitError('MAX_YAML_CHARS', MAX_YAML_CHARS, `${what}: ${text.length} characters`);
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  let markers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      lineStart = true;
+      indent = 0;
+      markers = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 0x20) {
+        if (++indent > MAX_YAML_INDENT) throw limitError('MAX_YAML_INDENT', MAX_YAML_INDENT, `${what}: indentation`);
+        continue;
+      }
+      // A block marker is "-", "?" or ":" followed by a space or tab: each opens one level.
+      const next = text.charCodeAt(i + 1);
+      if ((c === 0x2d || c === 0x3f || c === 0x3a) && (next === 0x20 || next === 0x09)) {
+        markers++;
+        i++;
+        if (flow + markers > MAX_JSON_DEPTH) throw limitError('MAX_JSON_DEPTH', MAX_JSON_DEPTH, `${what}: YAML nesting`);
+        continue;
+      }
+      if (c === 0x09) continue;
+      lineStart = false;
+    }
+    if (c === 0x5b || c === 0x7b) {
+      if (++flow + markers > MAX_JSON_DEPTH) throw limitError('MAX_JSON_DEPTH', MAX_JSON_DEPTH, `${what}: YAML nesting`);
+    } else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
+  }
+}
+
 /** Parses YAML 1.2 text (JSON is YAML too), checks it against the schema and the rules. */
 export function parseScript(text: string, source = 'script'): LoadedScript {
+  checkYamlNesting(text, source);
   const doc = parseDocument(text, { version: '1.2', prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) fail(source, `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   let value: unknown;

@@ -7,6 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WritError } from '../core/errors.js';
+import { appendLineDurable, ioMessage } from '../cli/io.js';
+
+/** Runs a staging write; an OS failure (full disk, read-only target) becomes IO naming the file and the cause. */
+function io(file: string, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof WritError) throw e;
+    throw new WritError('IO', `cannot write ${file}: ${ioMessage(e)}`, { cause: e });
+  }
+}
 
 export class Staging {
   readonly dir: string;
@@ -34,7 +45,7 @@ export class Staging {
     try {
       fs.mkdirSync(dir, { mode: 0o700 });
     } catch (e) {
-      throw new WritError('IO', `cannot create the staging directory ${dir}`, { cause: e });
+      throw new WritError('IO', `cannot create the staging directory ${dir}: ${ioMessage(e)}`, { cause: e });
     }
     return new Staging(out, dir);
   }
@@ -79,39 +90,39 @@ export class Staging {
     if (this.done) throw new WritError('INTERNAL', 'staging already committed or discarded');
     if (this.files.has(rel)) throw new WritError('INTERNAL', `output ${rel} written twice`);
     const p = this.resolve(rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    const fd = fs.openSync(p, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
-    try {
-      let off = 0;
-      while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    io(p, () => {
+      fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
+      const fd = fs.openSync(p, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+      try {
+        let off = 0;
+        while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
     this.files.set(rel, bytes);
   }
 
   /** Appends a line to a staged log (the transcript grows line by line, so a crash leaves the record so far). */
   appendLine(rel: string, line: string): void {
     const p = this.resolve(rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
-    const fd = fs.openSync(p, 'a', 0o644);
-    try {
-      fs.writeSync(fd, `${line}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    io(p, () => {
+      fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
+      appendLineDurable(p, line);
+    });
   }
 
   /** Replaces a staged file wholesale (the transcript once closed). */
   replace(rel: string, data: string): void {
     const p = this.resolve(rel);
-    fs.writeFileSync(p, data, { mode: 0o644 });
-    const fd = fs.openSync(p, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    io(p, () => {
+      fs.writeFileSync(p, data, { mode: 0o644 });
+      const fd = fs.openSync(p, 'r');
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+    });
   }
 
   /** A file staged in this ceremony (for a custodian re-entering a share file written minutes ago). */
@@ -143,7 +154,7 @@ export class Staging {
       fs.fsyncSync(pfd);
       fs.closeSync(pfd);
     } catch (e) {
-      throw new WritError('IO', `cannot move the ceremony outputs into ${this.out}`, { cause: e });
+      throw new WritError('IO', `cannot move the ceremony outputs into ${this.out}: ${ioMessage(e)}`, { cause: e });
     }
     this.done = true;
   }

@@ -324,7 +324,14 @@ export function verifyAuditLog(o: { enclave: string; lines: readonly string[]; c
     }
     covered = c.count;
   });
-  const dedup = errors.filter((e, i) => errors.findIndex((x) => x.code === e.code && x.line === e.line && x.file === e.file) === i);
+  // One finding per (code, file, line), in a linear pass: a hostile log can hold many bad lines.
+  const seenFindings = new Set<string>();
+  const dedup = errors.filter((e) => {
+    const key = `${e.code}\u0000${e.file}\u0000${e.line ?? ''}`;
+    if (seenFindings.has(key)) return false;
+    seenFindings.add(key);
+    return true;
+  });
   return {
     ok: dedup.length === 0,
     enclave: o.enclave,

@@ -22,6 +22,7 @@
 import { canonicalize } from '../json/canonical.js';
 import { sha512 } from '../crypto/kdf.js';
 import { toHex } from '../crypto/bytes.js';
+import { MAX_JSON_DEPTH, checkJsonDepth } from '../limits.js';
 
 const enc = new TextEncoder();
 
@@ -47,6 +48,12 @@ export function chainGenesisHash(genesis: string): string {
  */
 export function parseCanonicalLine(line: string, shape: (v: Record<string, unknown>) => string | undefined): { value: Record<string, unknown> } | { error: string } {
   let v: unknown;
+  try {
+    // Depth first: no schema check (whose messages may String() a value) ever walks a deeply nested one.
+    checkJsonDepth(line, 'line');
+  } catch {
+    return { error: `nests deeper than MAX_JSON_DEPTH (${MAX_JSON_DEPTH})` };
+  }
   try {
     v = JSON.parse(line);
   } catch {
@@ -132,14 +139,21 @@ export function classifyChain(o: ClassifyChainInput): ClassifyChainResult {
   };
 
   // ---- links: which line each line's `prev` points at
+  // Linear bookkeeping throughout: a hostile file of many repeated lines must not cost O(n^2).
   const byHash = new Map<string, number[]>();
-  hashes.forEach((h, i) => byHash.set(h, [...(byHash.get(h) ?? []), i]));
+  hashes.forEach((h, i) => {
+    const at = byHash.get(h);
+    if (at) at.push(i);
+    else byHash.set(h, [i]);
+  });
   const pred: (number | 'genesis' | undefined)[] = lines.map((_, i) => {
     const e = link(i);
     if (!e) return undefined;
     if (genesis !== undefined && e.prev === genesis) return 'genesis';
-    const c = (byHash.get(e.prev) ?? []).filter((j) => j !== i);
-    return c.includes(i - 1) ? i - 1 : c[0];
+    if (i > 0 && hashes[i - 1] === e.prev) return i - 1;
+    const c = byHash.get(e.prev);
+    if (!c) return undefined;
+    return c[0] !== i ? c[0] : c[1];
   });
   const misplaced = pred.findIndex((p, i) => (p === 'genesis' ? i !== 0 : p !== undefined && p !== i - 1));
 
@@ -148,13 +162,22 @@ export function classifyChain(o: ClassifyChainInput): ClassifyChainResult {
     // Rebuild the order the hashes give: from the genesis, follow each line to the one that names it.
     const succ = new Map<number | 'genesis', number[]>();
     pred.forEach((p, i) => {
-      if (p !== undefined) succ.set(p, [...(succ.get(p) ?? []), i]);
+      if (p === undefined) return;
+      const at = succ.get(p);
+      if (at) at.push(i);
+      else succ.set(p, [i]);
     });
     const walk: number[] = [];
     const inWalk = new Set<number>();
+    const cursor = new Map<number | 'genesis', number>();
     const follow = (from: number | 'genesis'): void => {
       for (let cur = from; ; ) {
-        const next = (succ.get(cur) ?? []).find((j) => !inWalk.has(j));
+        // A cursor per line skips successors already walked, so each is looked at once.
+        const nexts = succ.get(cur) ?? [];
+        let k = cursor.get(cur) ?? 0;
+        while (k < nexts.length && inWalk.has(nexts[k]!)) k++;
+        cursor.set(cur, k);
+        const next = nexts[k];
         if (next === undefined) return;
         walk.push(next);
         inWalk.add(next);
@@ -172,7 +195,9 @@ export function classifyChain(o: ClassifyChainInput): ClassifyChainResult {
       }
     }
     const rest = order.filter((i) => !inWalk.has(i));
-    const repeats = rest.filter((i) => walk.some((j) => hashes[j] === hashes[i]));
+    const walkHashes = new Set(walk.map((j) => hashes[j]));
+    const repeats = rest.filter((i) => walkHashes.has(hashes[i]!));
+    const isRepeat = new Set(repeats);
     const p = pred[misplaced];
     add(
       'CHAIN_REORDERED',
@@ -183,7 +208,7 @@ export function classifyChain(o: ClassifyChainInput): ClassifyChainResult {
           : `line ${misplaced + 1} follows line ${(p as number) + 1} in the hash chain, not line ${misplaced}: lines are out of order`,
       misplaced,
     );
-    order = [...walk, ...rest.filter((i) => !repeats.includes(i))];
+    order = [...walk, ...rest.filter((i) => !isRepeat.has(i))];
   }
 
   // ---- closing record position, then every line up to it

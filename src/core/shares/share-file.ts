@@ -20,6 +20,7 @@ import { scrypt } from '../crypto/kdf.js';
 import type { Rng } from '../crypto/types.js';
 import { canonicalBytes } from '../json/canonical.js';
 import { decodeMnemonic, encodeMnemonic } from './slip39.js';
+import { MAX_SCRYPT_P, MAX_SHARE_FILE_BYTES, MAX_SHARE_SALT_BYTES, MAX_SHARE_SCRYPT_WORK_BYTES, checkJsonDepth } from '../limits.js';
 
 export const SHARE_FILE_TYPE = 'writ-share-file';
 export const SHARE_FILE_VERSION = 1;
@@ -31,9 +32,22 @@ export interface ShareFileCosts {
   p: number;
 }
 export const DEFAULT_SHARE_FILE_COSTS: Readonly<ShareFileCosts> = { N: 2 ** 17, r: 8, p: 1 };
-/** Refused when reading (LIMIT): more than 1 GiB of scrypt memory or absurd parallelism. */
-const MAX_MEMORY = 1024 * 1024 * 1024;
-const MAX_P = 16;
+/**
+ * Refused when reading and when writing (LIMIT): scrypt work above the default's (128 * N * r * p bytes
+ * touched, i.e. 128 MiB at N = 2^17, r = 8, p = 1; about half a second), a salt over 64 bytes, or a file
+ * over 64 KiB (a share is a few hundred bytes). The file names its own costs, so without these a
+ * hostile file buys gigabytes and minutes of scrypt per read (issue 8: one input < 1 s, < 256 MiB).
+ */
+const MAX_SCRYPT_WORK = MAX_SHARE_SCRYPT_WORK_BYTES; // src/core/limits.ts: = 128 * N * r * p of DEFAULT_SHARE_FILE_COSTS
+const MAX_P = MAX_SCRYPT_P;
+const MAX_SALT_BYTES = MAX_SHARE_SALT_BYTES;
+const MAX_FILE_BYTES = MAX_SHARE_FILE_BYTES;
+
+function checkCosts(c: ShareFileCosts): void {
+  if (128 * c.N * c.r * c.p > MAX_SCRYPT_WORK || c.p > MAX_P) {
+    throw new WritError('LIMIT', `share-file scrypt costs exceed the limit (128 * N * r * p <= ${MAX_SCRYPT_WORK / 2 ** 20} MiB, p <= ${MAX_P})`);
+  }
+}
 
 export interface ShareFileContent {
   /** The SLIP-0039 mnemonic (checked to decode before it is written and after it is read; stored canonically: full lower-case words, single spaces). */
@@ -84,6 +98,7 @@ export function encryptShareFile(
   const canonical = encodeMnemonic(share); // full lower-case words, single spaces
   wipe(share.value);
   const costs = o.costs ?? DEFAULT_SHARE_FILE_COSTS;
+  checkCosts(costs); // never write a file the reader refuses
   const salt = drawRandom(o.rng, 16).slice();
   const nonce = drawRandom(o.rng, 12).slice();
   const header: Header = {
@@ -143,9 +158,18 @@ export function readShareFileHeader(bytes: Uint8Array): { ceremony: string; cust
 
 function parseShareFile(bytes: Uint8Array): { header: Header; salt: Uint8Array; nonce: Uint8Array; ct: Uint8Array } {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('share file must be a Uint8Array');
+  if (bytes.length > MAX_FILE_BYTES) throw new WritError('LIMIT', `a share file is at most ${MAX_FILE_BYTES} bytes, this one has ${bytes.length}`);
   let doc: unknown;
+  let text: string;
   try {
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new WritError('PARSE', 'not a writ share file: not UTF-8 JSON', { cause: e });
+  }
+  // A share file is two levels deep; deeper values would reach String() in the messages below and overflow the stack.
+  checkJsonDepth(text, 'share file');
+  try {
+    doc = JSON.parse(text);
   } catch (e) {
     throw new WritError('PARSE', 'not a writ share file: not UTF-8 JSON', { cause: e });
   }
@@ -162,7 +186,8 @@ function parseShareFile(bytes: Uint8Array): { header: Header; salt: Uint8Array; 
   const r = int(kdf, 'r');
   const p = int(kdf, 'p');
   if (N < 2 || (N & (N - 1)) !== 0) bad('"N" must be a power of two');
-  if (128 * r * N > MAX_MEMORY || p > MAX_P) throw new WritError('LIMIT', 'share-file scrypt costs exceed the limit (1 GiB, p <= 16)');
+  checkCosts({ N, r, p });
+  if (typeof kdf.salt === 'string' && kdf.salt.length > 2 * MAX_SALT_BYTES) throw new WritError('LIMIT', `the share-file salt is over ${MAX_SALT_BYTES} bytes`);
   const salt = hex(kdf, 'salt');
   if (salt.length < 16) bad('"salt" must be at least 16 bytes');
   const nonce = hex(cipher, 'nonce', 12);

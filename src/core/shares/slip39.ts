@@ -19,6 +19,7 @@ import { bytesEqual, concat, drawRandom, toHex, wipe } from '../crypto/bytes.js'
 import { hmac, pbkdf2 } from '../crypto/kdf.js';
 import type { Rng } from '../crypto/types.js';
 import { WORDLIST } from './wordlist.js';
+import { MAX_GROUP_MEMBERS, MAX_MNEMONIC_CHARS as MAX_MNEMONIC_CHARS_LIMIT, MAX_SHARES_IN_SET as MAX_SHARES_IN_SET_LIMIT, MAX_SLIP39_ITERATION_EXPONENT } from '../limits.js';
 
 /** One decoded share (SLIP-0039 "Format of the share mnemonic"). */
 export interface Slip39Share {
@@ -65,7 +66,15 @@ const CHECKSUM_WORDS = 3;
 const METADATA_WORDS = 4; // id || ext || e || GI || Gt || g || I || t = 40 bits
 const MIN_SECRET_BYTES = 16;
 const MIN_MNEMONIC_WORDS = METADATA_WORDS + Math.ceil((MIN_SECRET_BYTES * 8) / RADIX_BITS) + CHECKSUM_WORDS; // 20
-const MAX_SHARES = 16;
+const MAX_SHARES = MAX_GROUP_MEMBERS; // = MAX_SHARE_GROUPS (src/core/limits.ts): the 4-bit fields
+// Limits (LIMIT; issue 8: one input < 1 s). SLIP-0039 allows iteration exponents up to 15, i.e.
+// 10000 * 2^15 PBKDF2 iterations (minutes); a share names its own exponent, so combining refuses
+// more than 2^5 (320,000 iterations, well under a second; writ writes 1, the reference default).
+// A mnemonic is at most a few hundred characters (59 words for a 512-bit secret); a set holds at
+// most 16 groups of 16 members.
+const MAX_ITERATION_EXPONENT = MAX_SLIP39_ITERATION_EXPONENT;
+const MAX_MNEMONIC_CHARS = MAX_MNEMONIC_CHARS_LIMIT;
+const MAX_SHARES_IN_SET = MAX_SHARES_IN_SET_LIMIT;
 const BASE_ITERATIONS = 10000;
 const ROUNDS = 4;
 const DIGEST_INDEX = 254;
@@ -291,6 +300,7 @@ export function encodeMnemonic(share: Slip39Share): string {
 /** Decodes and checks one mnemonic (word list, length, checksum, padding, parameters). */
 export function decodeMnemonic(m: string): Slip39Share {
   if (typeof m !== 'string') throw new TypeError('mnemonic must be a string');
+  if (m.length > MAX_MNEMONIC_CHARS) throw new WritError('LIMIT', `a SLIP-39 share is at most ${MAX_MNEMONIC_CHARS} characters, this one has ${m.length}`);
   const tokens = m.trim().toLowerCase().split(/\s+/).filter((t) => t.length > 0);
   const idx: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -360,6 +370,7 @@ export function splitSecret(secret: Uint8Array, o: SplitOptions): string[][] {
   });
   const e = o.iterationExponent ?? 1;
   checkRange('iterationExponent', e, 0, 2 ** EXP_BITS - 1);
+  if (e > MAX_ITERATION_EXPONENT) throw new WritError('LIMIT', `iteration exponent ${e} is over writ's limit of ${MAX_ITERATION_EXPONENT}: such shares could not be combined`);
   const extendable = o.extendable ?? true;
   const passphrase = checkPassphrase(o.passphrase ?? '');
   const idBytes = drawRandom(o.rng, 2);
@@ -437,6 +448,7 @@ function recoverChecked(threshold: number, pts: { n: number; p: Point }[], what:
 export function combineMnemonics(mnemonics: string[], passphrase = ''): Uint8Array {
   if (!Array.isArray(mnemonics)) throw new TypeError('mnemonics must be an array of strings');
   if (mnemonics.length === 0) throw new WritError('QUORUM', 'no shares were given');
+  if (mnemonics.length > MAX_SHARES_IN_SET) throw new WritError('LIMIT', `at most ${MAX_SHARES_IN_SET} shares can be combined (16 groups of 16), ${mnemonics.length} were given`);
   const pass = checkPassphrase(passphrase);
   const shares: Numbered[] = [];
   try {
@@ -458,6 +470,9 @@ export function combineMnemonics(mnemonics: string[], passphrase = ''): Uint8Arr
 function combineDecoded(shares: Numbered[], pass: Uint8Array): Uint8Array {
   const first = shares[0] as Numbered;
   const f = first.s;
+  if (f.iterationExponent > MAX_ITERATION_EXPONENT) {
+    throw new WritError('LIMIT', `${label(first.n)} asks for iteration exponent ${f.iterationExponent} (10000 * 2^${f.iterationExponent} PBKDF2 iterations); writ combines shares up to exponent ${MAX_ITERATION_EXPONENT}`);
+  }
   for (const { n, s } of shares.slice(1)) {
     if (s.identifier !== f.identifier) {
       throw new WritError('SHARE_FOREIGN', `${label(n)} is from another ceremony (identifier ${s.identifier}, expected ${f.identifier} as in ${label(first.n)})`);

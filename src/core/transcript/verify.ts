@@ -28,6 +28,7 @@ import { HEX64, HEX128, enrolledSpki, fromBase64, genesisHash, isEnrolledKey, li
 import { isArtifactPath } from './writer.js';
 import { EVENTS, TRANSCRIPT_FORMAT } from './types.js';
 import type { ApprovalRecord, ClosingSignerInfo, EnrolledKey, TranscriptEntry, TranscriptHeader, TranscriptIssue, TranscriptVerifyResult } from './types.js';
+import { MAX_JSONL_LINE_BYTES, MAX_LOG_LINES, checkLimit } from '../limits.js';
 
 export interface VerifyTranscriptOptions {
   /** Every file the ceremony wrote, by the path the closing record uses ("/"-separated, relative). */
@@ -41,6 +42,8 @@ export function splitTranscript(text: string): string[] {
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  checkLimit(lines.length, 'MAX_LOG_LINES', MAX_LOG_LINES, 'transcript lines');
+  lines.forEach((l, i) => checkLimit(l.length, 'MAX_JSONL_LINE_BYTES', MAX_JSONL_LINE_BYTES, `transcript line ${i + 1}`));
   return lines;
 }
 

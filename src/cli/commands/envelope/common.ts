@@ -19,15 +19,16 @@ import type { AuditInput } from '../../../core/audit/log.js';
 import type { EnvelopeKind } from '../../../core/envelope/header.js';
 import { parseAttestation, parseRecord, type Attestation, type Guardianship, type NewRecord, type ProvenancedRecord } from '../../../core/envelope/records.js';
 import type { Ctx } from '../../context.js';
-import { readFileLimited } from '../../io.js';
+import { appendLineDurable, ensureDir, readFileLimited } from '../../io.js';
 import { readCerts } from '../../load.js';
 import type { Certificate } from '../../../core/x509/types.js';
 import { looksLikePem, pemDecodeAll } from '../../../core/asn1/pem.js';
 import { loadEnclave, type LoadedEnclave } from '../../../enclave/layout.js';
 import { parseRfc3339 } from '../verify/chain.js';
+import { MAX_ATTESTATIONS, MAX_ENVELOPE_BYTES, MAX_SENT_QUERIES_BYTES, MAX_ENVELOPE_RECORDS, MAX_JSONL_LINE_BYTES, checkJsonDepth, limitError } from '../../../core/limits.js';
 
-/** Envelopes may be large (10,000 records with provenance are ~20 MB); refuse beyond this. */
-export const ENVELOPE_READ_LIMIT = 256 * 1024 * 1024;
+/** Envelopes may be large (10,000 records with provenance are ~20 MB); refuse beyond this (MAX_ENVELOPE_BYTES; streamed payloads are exempt, src/core/limits.ts). */
+export const ENVELOPE_READ_LIMIT = MAX_ENVELOPE_BYTES;
 
 export async function loadLocal(ctx: Ctx, dir: unknown, passFile: unknown, o: { noKem?: boolean; now?: Date } = {}): Promise<{ enclave: LoadedEnclave; local: LocalEnclave }> {
   if (typeof dir !== 'string' || dir === '') throw new WritError('USAGE', '--as ENCLAVE_DIR is required');
@@ -58,11 +59,22 @@ export function parseExpiry(v: unknown, now: Date): Date {
   return parseRfc3339(v);
 }
 
-function parseLines(file: string, limit = ENVELOPE_READ_LIMIT): unknown[] {
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(readFileLimited(file, limit));
+function parseLines(file: string, limit = ENVELOPE_READ_LIMIT, limitName = 'MAX_ENVELOPE_BYTES', dropTorn = false): unknown[] {
+  const bytes = readFileLimited(file, limit, limitName);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new WritError('PARSE', `${file}: not UTF-8 text`, { cause: e }); // a TypeError is no answer (issue 8)
+  }
   const out: unknown[] = [];
-  text.split('\n').forEach((line, i) => {
+  const lines = text.split('\n');
+  if (dropTorn && !text.endsWith('\n')) lines.pop(); // a torn last line (crash mid-append) was never committed
+  lines.forEach((line, i) => {
     if (line.trim() === '') return;
+    if (line.length > MAX_JSONL_LINE_BYTES) throw limitError('MAX_JSONL_LINE_BYTES', MAX_JSONL_LINE_BYTES, `${file}: line ${i + 1}`);
+    if (out.length >= MAX_ENVELOPE_RECORDS + MAX_ATTESTATIONS) throw limitError('MAX_ENVELOPE_RECORDS + MAX_ATTESTATIONS', MAX_ENVELOPE_RECORDS + MAX_ATTESTATIONS, `${file}: lines`);
+    checkJsonDepth(line, `${file}: line ${i + 1}`);
     try {
       out.push(JSON.parse(line));
     } catch (e) {
@@ -109,7 +121,7 @@ export function bundleLines(records: readonly ProvenancedRecord[], attestations:
 
 export function readEnvelopeFile(file: unknown): { der: Uint8Array; digest: string } {
   if (typeof file !== 'string') throw new WritError('USAGE', 'an envelope FILE is required');
-  let der = readFileLimited(file, ENVELOPE_READ_LIMIT);
+  let der = readFileLimited(file, ENVELOPE_READ_LIMIT, 'MAX_ENVELOPE_BYTES');
   if (looksLikePem(der)) {
     const blocks = pemDecodeAll(new TextDecoder().decode(der));
     if (blocks.length !== 1) throw new WritError('PARSE', `${file}: expected one PEM block (CMS / PKCS7)`);
@@ -139,7 +151,7 @@ function queriesFile(enclave: Pick<EnclaveHandle, 'paths'>): string {
 export function sentQueries(enclave: Pick<EnclaveHandle, 'paths'>): SentQuery[] {
   const f = queriesFile(enclave);
   if (!fs.existsSync(f)) return [];
-  return parseLines(f, 64 * 1024 * 1024).map((v, i) => {
+  return parseLines(f, MAX_SENT_QUERIES_BYTES, 'MAX_SENT_QUERIES_BYTES', true).map((v, i) => {
     if (!isObj(v) || typeof v.hash !== 'string' || typeof v.recipient !== 'string' || typeof v.shape !== 'string') {
       throw new WritError('PARSE', `${f}: line ${i + 1} is not a sent-query record`);
     }
@@ -149,18 +161,8 @@ export function sentQueries(enclave: Pick<EnclaveHandle, 'paths'>): SentQuery[] 
 
 export function recordSentQuery(enclave: Pick<EnclaveHandle, 'paths'>, q: SentQuery): void {
   const f = queriesFile(enclave);
-  try {
-    fs.mkdirSync(path.dirname(f), { recursive: true });
-    const fd = fs.openSync(f, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
-    try {
-      fs.writeSync(fd, `${canonicalize(q)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (e) {
-    throw new WritError('IO', `cannot append to ${f}`, { cause: e });
-  }
+  ensureDir(path.dirname(f));
+  appendLineDurable(f, canonicalize(q)); // torn-tail repair and rollback on a failed write (docs/enclave-dir.md "Crash safety")
 }
 
 /** --to (KEM certificate, maybe followed by its chain) and --untrusted files: the recipient and its path material. */

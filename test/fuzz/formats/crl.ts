@@ -1,0 +1,30 @@
+// Fuzz format: X.509 CRLs (RFC 5280 §5.1) through parseCrl, with the no-false-accept check of signed objects.
+import { parseCrl } from '../../../src/core/x509/parse.js';
+import type { Crl } from '../../../src/core/x509/types.js';
+import type { FuzzFormat } from '../harness.js';
+import { fuzzMaterial } from './_fixture.js';
+import { checkSignedMutant, type SignedSeed } from './_checks.js';
+import { fixtureSigningKeys } from './certificate.js';
+
+let seedCache: SignedSeed[] | undefined;
+function signedSeeds(): SignedSeed[] {
+  seedCache ??= fuzzMaterial().crls.map((c) => {
+    const p = parseCrl(c.der);
+    return { der: c.der, tbs: p.tbs, signature: p.signature, signatureAlgorithm: p.signatureAlgorithm };
+  });
+  return seedCache;
+}
+
+const format: FuzzFormat = {
+  name: 'crl',
+  kind: 'der',
+  seeds: () => fuzzMaterial().crls.map((c) => c.der),
+  parse: (input) => parseCrl(input),
+  check(input, result) {
+    const crl = result as Crl;
+    checkSignedMutant('crl', input, crl, signedSeeds(), fixtureSigningKeys());
+    for (const r of crl.revoked) if (typeof r.serialHex !== 'string' || !/^[0-9a-f]+$/.test(r.serialHex)) throw new Error(`bad revoked serial ${String(r.serialHex)}`);
+  },
+};
+
+export default format;

@@ -14,6 +14,7 @@ import { readFileLimited } from '../cli/io.js';
 import { readCerts } from '../cli/load.js';
 import { enclavePaths } from './layout.js';
 import { enclaveFacts, type EnclaveFacts } from './status.js';
+import { MAX_DOCUMENT_BYTES } from '../core/limits.js';
 
 export function baselineAuthoritiesFile(dir: string): string {
   return path.join(enclavePaths(dir).trustDir, 'baseline-authorities.pem');
@@ -21,7 +22,7 @@ export function baselineAuthoritiesFile(dir: string): string {
 
 /** Reads and checks a signed baseline file: signature (SIGNATURE) and signer authority (NO_PATH / verify codes). */
 export function readSignedBaseline(file: string, authorities: Certificate[], now: Date): { baseline: Baseline; signer: Certificate } {
-  const doc = decodeSignedDocument(readFileLimited(file, 1024 * 1024));
+  const doc = decodeSignedDocument(readFileLimited(file, MAX_DOCUMENT_BYTES, 'MAX_DOCUMENT_BYTES'));
   const v = verifyBaseline(doc);
   if (authorities.length === 0) throw new WritError('USAGE', 'no baseline authority: give --authority CERT.pem (or put it in trust/baseline-authorities.pem)');
   if (!authorities.some((a) => bytesEqual(a.der, v.signer.der))) {

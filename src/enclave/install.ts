@@ -17,11 +17,13 @@ import { verify } from '../core/verify/verify.js';
 import { verifyCms } from '../core/cms/signed-data.js';
 import { EKU_WRIT_GATEWAY_SIGNING } from '../core/asn1/oids.js';
 import { levelName } from '../core/policy/levels.js';
-import { readFileLimited, ensureDir } from '../cli/io.js';
+import { readFileLimited, ensureDir, ioMessage } from '../cli/io.js';
+import { SWAPPED, rollBackSwap } from './recover.js';
 import { readCerts, readCrls } from '../cli/load.js';
 import { readPrivateKey } from '../cli/keyfile.js';
 import { enclaveDirs, enclavePaths, readConfig, type EnclaveConfig } from './layout.js';
 import { SUMS, SUMS_SIG, parseSums } from './issue.js';
+import { MAX_DOCUMENT_BYTES } from '../core/limits.js';
 
 export interface CheckedBundle {
   dir: string;
@@ -60,7 +62,7 @@ export type Pinned = Certificate[] | { sha256: string };
 export function checkBundle(bundleDir: string, self: EnclaveConfig, pin: Pinned, now: Date): CheckedBundle {
   const dir = path.resolve(bundleDir);
   if (!fs.existsSync(path.join(dir, SUMS)) || !fs.existsSync(path.join(dir, SUMS_SIG))) throw new WritError('IO', `${bundleDir} is not a provisioning bundle (no ${SUMS} / ${SUMS_SIG})`);
-  const sumsBytes = readFileLimited(path.join(dir, SUMS), 1024 * 1024);
+  const sumsBytes = readFileLimited(path.join(dir, SUMS), MAX_DOCUMENT_BYTES, 'MAX_DOCUMENT_BYTES');
   let cms: ReturnType<typeof verifyCms>;
   try {
     cms = verifyCms(readFileLimited(path.join(dir, SUMS_SIG)), { detachedContent: sumsBytes });
@@ -160,25 +162,23 @@ export async function installBundle(dir: string, b: CheckedBundle, commit: () =>
     const crlDir = path.join(b.dir, 'trust', 'crls');
     if (fs.existsSync(crlDir)) for (const f of fs.readdirSync(crlDir)) copy(path.join(crlDir, f), `trust/crls/${f}`);
     for (const keep of [p.partners, p.crossingAuthorities]) if (fs.existsSync(keep)) fs.copyFileSync(keep, path.join(stage, 'trust', path.basename(keep)));
-    const moved: string[] = [];
-    for (const name of ['certs', 'trust']) {
+    // The swap: its commit point is the second rename (src/enclave/recover.ts rolls back a swap
+    // interrupted before it, and finishes one interrupted after it).
+    for (const name of SWAPPED) {
       const live = path.join(p.root, name);
-      if (fs.existsSync(live)) {
-        fs.renameSync(live, path.join(old, name));
-        moved.push(name);
-      }
+      if (fs.existsSync(live)) fs.renameSync(live, path.join(old, name));
       fs.renameSync(path.join(stage, name), live);
     }
     for (const d of enclaveDirs(p)) ensureDir(d);
     try {
       await commit();
     } catch (e) {
-      for (const name of ['certs', 'trust']) {
-        fs.rmSync(path.join(p.root, name), { recursive: true, force: true });
-        if (moved.includes(name)) fs.renameSync(path.join(old, name), path.join(p.root, name));
-      }
+      rollBackSwap(p.root, stage, old); // the same repeatable steps crash recovery takes
       throw e;
     }
+  } catch (e) {
+    if (e instanceof WritError) throw e;
+    throw new WritError('IO', `cannot install into ${p.root}: ${ioMessage(e)}`, { cause: e });
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
     fs.rmSync(old, { recursive: true, force: true });

@@ -41,6 +41,8 @@ import { AuditAppender } from './audit.js';
 import { ReplayStore } from './replay.js';
 import { loadPolicyState } from './store.js';
 import { loadPartnerAnchors } from './trust.js';
+import { recoverEnclaveDir } from './recover.js';
+import { MAX_PROFILE_BYTES } from '../core/limits.js';
 
 export const ENCLAVE_FORMAT = 'writ-enclave/1';
 
@@ -186,7 +188,7 @@ export interface LoadOptions {
 export function readConfig(file: string): EnclaveConfig {
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder().decode(readFileLimited(file, 64 * 1024)));
+    v = JSON.parse(new TextDecoder().decode(readFileLimited(file, MAX_PROFILE_BYTES, 'MAX_PROFILE_BYTES')));
   } catch (e) {
     if (e instanceof WritError) throw e;
     throw new WritError('PARSE', `${file}: not JSON`, { cause: e });
@@ -234,6 +236,8 @@ export function readCrlDir(dir: string): Crl[] {
 export async function loadEnclave(dir: string, opts: LoadOptions): Promise<LoadedEnclave> {
   const paths = enclavePaths(dir);
   if (!fs.existsSync(paths.config)) throw new WritError('IO', `${paths.root} is not an enclave directory (no enclave.json)`);
+  // An install or a write interrupted by a crash is finished or rolled back first (docs/enclave-dir.md "Crash safety").
+  for (const m of recoverEnclaveDir(paths.root, enclaveDirs(paths))) opts.note?.(`note: ${m}`);
   const config = readConfig(paths.config);
   const chain = readCerts(paths.chain);
   const signingCert = chain[0];

@@ -3,10 +3,10 @@
 // One canonical JSON line per opened envelope: {id, time, sender, digest}. `has` is checked before an
 // open is accepted and `record` is called only after every other check has passed, so a refused
 // envelope can be retried once the reason is fixed, but an accepted one never opens twice.
-import * as fs from 'node:fs';
 import { WritError } from '../core/errors.js';
 import { canonicalize } from '../core/json/canonical.js';
 import { readLines } from './audit.js';
+import { appendLineDurable } from '../cli/io.js';
 
 export interface OpenedRecord {
   /** Envelope id. */
@@ -24,7 +24,8 @@ export class ReplayStore {
 
   /** Every record in the store (malformed lines are a PARSE error: the store is trusted state). */
   all(): OpenedRecord[] {
-    return readLines(this.file).map((l, i) => {
+    // A torn last line (an open killed while recording) was never committed: that open did not complete.
+    return readLines(this.file, { dropTorn: true }).map((l, i) => {
       try {
         const v = JSON.parse(l) as OpenedRecord;
         if (typeof v.id !== 'string') throw new Error('id');
@@ -43,16 +44,6 @@ export class ReplayStore {
   record(r: OpenedRecord): void {
     if (this.has(r.id)) throw new WritError('REFUSED_REPLAY', `envelope ${r.id} was already opened`);
     const line = canonicalize({ id: r.id, time: r.time, sender: r.sender, digest: r.digest });
-    try {
-      const fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
-      try {
-        fs.writeSync(fd, `${line}\n`);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch (e) {
-      throw new WritError('IO', `cannot append to ${this.file}`, { cause: e });
-    }
+    appendLineDurable(this.file, line);
   }
 }

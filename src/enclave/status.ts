@@ -14,7 +14,8 @@ import { OID_NAMES } from '../core/crypto/algs.js';
 import { levelName } from '../core/policy/levels.js';
 import { agreementActive, isWithdrawn } from '../core/policy/agreement.js';
 import { readBlocks, readCerts } from '../cli/load.js';
-import { enclavePaths, readConfig, readCrlDir, type EnclaveConfig } from './layout.js';
+import { enclaveDirs, enclavePaths, readConfig, readCrlDir, type EnclaveConfig } from './layout.js';
+import { recoverEnclaveDir } from './recover.js';
 import { loadPolicyState } from './store.js';
 import { partnerAnchors, readTrustStore, type TrustStoreBody } from './trust.js';
 
@@ -60,6 +61,7 @@ function keyEncrypted(file: string): boolean {
 /** Everything status and diff report, from public files only. */
 export function enclaveFacts(dir: string, now: Date): EnclaveFacts {
   const p = enclavePaths(dir);
+  recoverEnclaveDir(p.root, enclaveDirs(p)); // an interrupted install is rolled back or finished first ("Crash safety")
   if (!fs.existsSync(p.config)) throw new WritError('IO', `${p.root} is not an enclave directory (no enclave.json)`);
   const config = readConfig(p.config);
   const installed = fs.existsSync(p.chain) && fs.existsSync(p.kemCert) && fs.existsSync(p.anchors);

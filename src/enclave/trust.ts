@@ -26,6 +26,7 @@ import {
   type SignedDocument,
 } from '../core/policy/signed.js';
 import { readFileLimited, writeFileAtomic } from '../cli/io.js';
+import { MAX_TRUST_STORE_BYTES } from '../core/limits.js';
 
 /** One constrained partner anchor as stored. */
 export interface PartnerAnchor {
@@ -102,7 +103,7 @@ export function parseTrustStoreBody(v: unknown): TrustStoreBody {
  * (IDENTITY otherwise), and each anchor's certificate must hash to its recorded SHA-256.
  */
 export function readTrustStore(file: string, o: { identity: string; signingCert: Certificate }): TrustStoreBody {
-  const d = decodeSignedDocument(readFileLimited(file, 4 * 1024 * 1024));
+  const d = decodeSignedDocument(readFileLimited(file, MAX_TRUST_STORE_BYTES, 'MAX_TRUST_STORE_BYTES'));
   if (d.kind !== 'writ-trust-store') throw new WritError('PARSE', `${file} is a ${d.kind}, not a trust store`);
   if (d.signatures.length !== 1) throw new WritError('SIGNATURE', `${file}: a trust store carries exactly one signature, by its enclave`);
   const checked = checkSignature(d.body, d.signatures[0]!, undefined, file);

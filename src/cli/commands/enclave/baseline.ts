@@ -6,6 +6,7 @@ import type { Ctx, CommandResult } from '../../context.js';
 import { readFileLimited, writeFileAtomic } from '../../io.js';
 import { readCert } from '../../load.js';
 import { loadSigner } from '../../signing.js';
+import { MAX_DOCUMENT_BYTES } from '../../../core/limits.js';
 
 export async function runNew(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const b = defaultBaseline((opts.name as string | undefined) ?? 'writ recommended baseline', ctx.now());
@@ -16,7 +17,7 @@ export async function runNew(ctx: Ctx, _args: string[], opts: Record<string, unk
 export async function run(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder().decode(readFileLimited(args[0] as string, 1024 * 1024)));
+    body = JSON.parse(new TextDecoder().decode(readFileLimited(args[0] as string, MAX_DOCUMENT_BYTES, 'MAX_DOCUMENT_BYTES')));
   } catch (e) {
     throw new WritError('PARSE', `${args[0] as string}: not JSON`, { cause: e });
   }

@@ -6,8 +6,11 @@ import { toHex } from '../../../core/crypto/bytes.js';
 import type { Ctx, CommandResult } from '../../context.js';
 import { clock } from './_time.js';
 import { readCert, readCerts } from '../../load.js';
-import { enclavePaths, loadEnclave, readConfig } from '../../../enclave/layout.js';
+import { enclaveDirs, enclavePaths, loadEnclave, readConfig } from '../../../enclave/layout.js';
+import { recoverEnclaveDir } from '../../../enclave/recover.js';
 import { checkBundle, checkKeys, installBundle, installSummary, type Pinned } from '../../../enclave/install.js';
+import { MAX_PROFILE_BYTES } from '../../../core/limits.js';
+import { readFileLimited } from '../../io.js';
 
 /**
  * The root(s) this site trusts for the bundle: --anchor FILE (checked against the pin when there is
@@ -18,7 +21,7 @@ import { checkBundle, checkKeys, installBundle, installSummary, type Pinned } fr
  */
 function pinnedRoots(dir: string, anchorFile: string | undefined): Pinned {
   const p = enclavePaths(dir);
-  const cfg = JSON.parse(fs.readFileSync(p.config, 'utf8')) as { rootSha256?: string };
+  const cfg = JSON.parse(new TextDecoder().decode(readFileLimited(p.config, MAX_PROFILE_BYTES, 'MAX_PROFILE_BYTES'))) as { rootSha256?: string };
   if (anchorFile) {
     const c = readCert(anchorFile);
     if (cfg.rootSha256 && toHex(sha256(c.der)) !== cfg.rootSha256) throw new WritError('NO_PATH', `${anchorFile} is not the root pinned at init (${cfg.rootSha256.slice(0, 16)}…)`);
@@ -38,6 +41,8 @@ export async function run(ctx0: Ctx, args: string[], opts: Record<string, unknow
   const self = readConfig(p.config);
   const now = ctx.now();
   const passFile = opts.passFile as string | undefined;
+  // An install interrupted by a crash is rolled back (or finished) before this one looks at the directory.
+  for (const m of recoverEnclaveDir(p.root, enclaveDirs(p))) ctx.note(`note: ${m}`);
   const wasInstalled = fs.existsSync(p.chain);
   try {
     const pinned = pinnedRoots(dir, opts.anchor as string | undefined);

@@ -13,6 +13,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // Secret hygiene (issue 8): capture every CLI run, scan it all for known secrets at the end.
+    globalSetup: ['test/assurance/secrets-global.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo, demoText, pkiSummary, checkDemo } from '../../src/demo/demo.js';
+import { captureOutputDir } from '../helpers/capture.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -12,6 +13,7 @@ function tmp(): string {
   return d;
 }
 afterAll(() => {
+  for (const d of dirs) captureOutputDir(d, 'demo'); // secret-hygiene scan (test/assurance/secrets-global.ts); a no-op unless capturing
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import type { AnswersFile } from '../../src/ceremony/people.js';
 import { writeCsrs } from '../ceremony/csrs.js';
 import { lineHash, serializeEntry } from '../../src/core/transcript/chain.js';
 import { REPO_ROOT as ROOT, WRIT_BIN as BIN, ensureBundle, runWrit, type Run } from '../helpers/index.js';
+import { beginRun } from '../helpers/capture.js';
 
 const CLOCK = '2026-06-01T09:00:00Z';
 let dir = '';
@@ -90,13 +91,20 @@ describe('crash test', () => {
   function crashAt(script: string, step: string, out: string, extra: string[]): Promise<string> {
     const a = answers(`pause-${step}.yaml`, rehearsalAnswers({ clock: CLOCK, rngSeed: `e2e-crash-${step}`, pauseBefore: step }));
     return new Promise((resolve, reject) => {
+      const cap = beginRun('spawn', dir, ['ceremony', 'run', script, '--answers', a, '--out', out, ...extra]);
       const child = spawn(process.execPath, [BIN, 'ceremony', 'run', script, '--answers', a, '--out', out, ...extra], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
+      let stdout = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
       child.stderr.on('data', (b: Buffer) => {
         err += b.toString();
         if (err.includes(`writ: paused before step ${step}`)) child.kill('SIGKILL');
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(err) : reject(new Error(`exited ${code} without pausing: ${err}`))));
+      child.on('exit', (code, signal) => {
+        cap.end(stdout, err, code);
+        if (signal === 'SIGKILL') resolve(err);
+        else reject(new Error(`exited ${code} without pausing: ${err}`));
+      });
     });
   }
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Terminal, activePrompt, tmuxAvailable } from './ceremony-tmux.js';
 import { WRIT_BIN as BIN, ensureBundle } from '../helpers/index.js';
+import { beginRun } from '../helpers/capture.js';
 
 const HAVE_TMUX = tmuxAvailable();
 if (!HAVE_TMUX) console.warn('!!! SKIPPING the interactive ceremony e2e: tmux is not installed (apt-get install -y tmux) !!!');
@@ -106,7 +107,9 @@ describe.skipIf(!HAVE_TMUX)('interactive root ceremony in a real terminal', () =
     // passphrases never appear on screen
     for (const s of t.screens) for (const n of [ADMIN, WITNESS, ...CUSTODIANS]) expect(s).not.toContain(pass(n));
 
+    const cap = beginRun('spawnSync', dir, ['ceremony', 'verify', 'root', '--json']);
     const v = spawnSync(process.execPath, [BIN, 'ceremony', 'verify', 'root', '--json'], { cwd: dir, encoding: 'utf8' });
+    cap.end(v.stdout, v.stderr, v.status);
     expect(v.status).toBe(0);
     const j = JSON.parse(v.stdout);
     expect(j.ok).toBe(true);
@@ -134,7 +137,9 @@ describe.skipIf(!HAVE_TMUX)('interactive root ceremony in a real terminal', () =
       expect(fs.existsSync(path.join(dir, 'interrupted'))).toBe(false);
       const kept = fs.readdirSync(dir).filter((f) => f.startsWith('interrupted.aborted-'));
       expect(kept).toHaveLength(1);
+      const cap = beginRun('spawnSync', dir, ['ceremony', 'verify', kept[0]!, '--json']);
       const v = spawnSync(process.execPath, [BIN, 'ceremony', 'verify', kept[0]!, '--json'], { cwd: dir, encoding: 'utf8' });
+      cap.end(v.stdout, v.stderr, v.status);
       expect(JSON.parse(v.stdout).status).toBe('aborted');
     } finally {
       t.kill();

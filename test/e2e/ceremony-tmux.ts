@@ -1,5 +1,6 @@
 // A person at a real terminal, for e2e tests: runs a command in a detached tmux session, reads the screen (capture-pane) and types (send-keys).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { beginRun } from '../helpers/capture.js';
 
 export function tmuxAvailable(): boolean {
   return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
@@ -10,9 +11,12 @@ export class Terminal {
   readonly session = 'writ';
   /** Every distinct screen seen, in order (for the report and for debugging a failure). */
   readonly screens: string[] = [];
+  /** Secret-hygiene capture of this terminal's session (test/helpers/capture.ts): every screen counts as output. */
+  private capture: ReturnType<typeof beginRun>;
 
   constructor(command: string, o: { cwd: string; width?: number; height?: number }) {
     this.socket = `writ-e2e-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+    this.capture = beginRun('tmux', o.cwd, [command]);
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(o.width ?? 150), '-y', String(o.height ?? 50), '-c', o.cwd, command);
   }
 
@@ -50,6 +54,8 @@ export class Terminal {
   }
 
   kill(): void {
+    this.capture.end(this.screens.join('\n'), '', null);
+    this.capture = { end: () => {} };
     try {
       this.tmux('kill-server');
     } catch {

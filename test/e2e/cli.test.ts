@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT as ROOT, WRIT_BIN as BIN, ensureBundle, runWrit, type Run } from '../helpers/index.js';
+import { beginRun } from '../helpers/capture.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -285,7 +286,9 @@ describe('demo', () => {
     // the printed command reproduces the result by hand
     const revoked = doc.scenarios.find((s: { expected: string }) => s.expected === 'REVOKED');
     const args = (revoked.command as string).replace(/^writ /, '').split(' ');
+    const cap = beginRun('spawnSync', f('demo'), args);
     const spawned = spawnSync(process.execPath, [BIN, ...args], { cwd: f('demo'), encoding: 'utf8' });
+    cap.end(spawned.stdout, spawned.stderr, spawned.status);
     allOutput.push(spawned.stdout, spawned.stderr);
     expect(spawned.status).toBe(1);
     expect(spawned.stdout).toMatch(/^INVALID: REVOKED/);

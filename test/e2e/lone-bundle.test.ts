@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRIT_BUNDLE as bundle, ensureBundle } from '../helpers/index.js';
+import { beginRun } from '../helpers/capture.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-lone-'));
 
@@ -18,7 +19,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('a lone copy of the bundle', () => {
   it('has nothing beside it, and runs the demo end to end: ceremonies from the embedded scripts, chains, federation', () => {
     expect(fs.readdirSync(dir)).toEqual(['writ.mjs']);
+    const cap = beginRun('lone-bundle', dir, ['demo', '--out', 'out']);
     const r = spawnSync(process.execPath, ['writ.mjs', 'demo', '--out', 'out'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    cap.end(r.stdout, r.stderr, r.status);
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('root-key-generation  VALID');

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './vectors.js';
+import { beginRun } from './capture.js';
 
 /** The CLI's launcher (it loads dist/writ.mjs). */
 export const WRIT_BIN: string = path.join(REPO_ROOT, 'bin/writ.js');
@@ -30,6 +31,7 @@ export interface RunWritOptions {
 
 /** Runs the CLI with `args`, stdin closed and only PATH in its environment. */
 export function runWrit(args: readonly string[], opts: RunWritOptions): Run {
+  const cap = beginRun('runWrit', opts.cwd, args); // secret-hygiene capture (test/helpers/capture.ts); a no-op unless WRIT_CAPTURE_DIR is set
   const r = spawnSync(opts.node ?? process.execPath, [WRIT_BIN, ...args], {
     cwd: opts.cwd,
     encoding: 'utf8',
@@ -38,6 +40,7 @@ export function runWrit(args: readonly string[], opts: RunWritOptions): Run {
     ...(opts.timeout === undefined ? {} : { timeout: opts.timeout }),
   });
   opts.record?.push(r.stdout, r.stderr);
+  cap.end(r.stdout, r.stderr, r.status);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 

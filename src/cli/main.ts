@@ -10,6 +10,7 @@ import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit.js';
 import { defaultCtx, toJson } from './context.js';
 import type { Handler } from './context.js';
 import { CRL_REASONS } from '../core/x509/types.js';
+import { BATCH_WORKER_FLAG } from '../batch/flag.js';
 
 type Loader = () => Promise<{ run: Handler }>;
 
@@ -64,6 +65,9 @@ function action(load: Loader) {
     const json = Boolean(opts.json);
     const ctx = defaultCtx(json);
     try {
+      // --crypto-backend (a global option) or WRIT_CRYPTO_BACKEND; nothing is loaded when neither is set.
+      const backend: unknown = cmd.optsWithGlobals().cryptoBackend;
+      if (backend !== undefined || process.env.WRIT_CRYPTO_BACKEND) await (await import('./crypto-backend.js')).applyCryptoBackend(backend);
       const mod = await load();
       const r = await mod.run(ctx, cmd.processedArgs as string[], opts);
       if (json) writeOut(toJson({ ok: (r.exitCode ?? 0) === 0, ...r.data }));
@@ -81,6 +85,13 @@ export function buildProgram(): Command {
     .description('Sovereign post-quantum PKI, offline: root ceremonies, certificates and CRLs, sealed envelopes, federation, and verification of all of them.')
     .version(pkg.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .addOption(
+      new Option('--crypto-backend <mode>', 'ML-DSA / ML-KEM backend: native (node:crypto, OpenSSL 3.5), noble (pure JS) or auto (native when available; env WRIT_CRYPTO_BACKEND)').choices([
+        'noble',
+        'native',
+        'auto',
+      ]),
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
@@ -241,6 +252,42 @@ export function buildProgram(): Command {
     },
     () => import('./commands/verify/chain.js'),
   );
+  finish(
+    verify
+      .command('batch')
+      .description('verify many chains and signed envelopes on every core; one result per item')
+      .argument('<input>', 'a list file (one path per line) or a directory')
+      .requiredOption('--trust <file>', 'trust anchors (root certificates); repeatable', collect)
+      .option('--untrusted <file>', 'intermediate certificates to build paths from; repeatable', collect)
+      .option('--crl <file>', 'CRLs to check revocation against; repeatable', collect)
+      .option('--require-crl', 'chains: fail (CRL_MISSING) when a certificate on the path has no CRL')
+      .option('--at <time>', 'validation time, RFC 3339 (default: now, read once for the whole batch)')
+      .option('--level <level>', 'chains: require this level (name or policy OID)')
+      .option('--allow-alg <alg>', 'chains: allow only these algorithms on the path; repeatable', collect)
+      .option('--workers <n>', 'worker threads (default: every core)', positiveInt),
+    {
+      args: [
+        'INPUT  a list file (paths relative to it; blank lines and # comments skipped) or a directory',
+        '       (its *.pem *.der *.crt *.cer chain files and *.env *.p7s *.p7m *.cms envelopes, sorted by name)',
+      ],
+      notes: [
+        'A chain file is checked as `writ verify chain FILE` (the leaf first, then its intermediates); an',
+        'envelope as `writ envelope verify FILE` (a CMS SignedData; detached content is not supported here).',
+        'Each distinct intermediate and CRL signature is verified once per worker (cached by the SHA-256 of its',
+        'bytes, of its issuer certificate\'s bytes and the validation time); every other check runs for every chain.',
+        'An envelope sender\'s path (the same certificates, byte for byte) is validated once per worker.',
+        'Exit 0 when every item verifies; otherwise the exit code of the first failing item\'s code (1 for a',
+        'verification failure, 3 for an unreadable item). Progress: a bar on a terminal, lines otherwise, none with --json.',
+        '--json prints {"ok", "total", "valid", "failed", "code", "items": [{"path","kind","ok","code","message"}], ...}.',
+      ],
+      examples: [
+        'writ verify batch chains/ --trust root.pem --crl region.crl',
+        'writ verify batch list.txt --trust root.pem --untrusted regional.pem --workers 4 --json',
+        'writ verify batch envelopes/ --trust root.pem --at 2027-01-01T00:00:00Z',
+      ],
+    },
+    () => import('./commands/verify/batch.js'),
+  );
 
   // ---- inspect ----
   finish(
@@ -270,6 +317,8 @@ export function buildProgram(): Command {
       .requiredOption('--agreement <id>', 'the agreement that covers this flow')
       .requiredOption('--scope <scope>', 'the scope of the records (must be allowed by the agreement)')
       .option('--records <file>', 'records, JSON lines: {"data", "guardianship"} or re-shared "writ-record"/"writ-attestation" lines')
+      .option('--payload <file>', 'seal this file as a payload envelope instead (streamed; any size); needs --kaitiaki and --terms')
+      .option('--name <name>', 'the payload name recorded in the envelope (default: the file name of --payload)')
       .option('--query-shape <id>', 'seal a query of this shape instead (models layer); needs --params')
       .option('--params <json>', 'query parameters: inline JSON or @FILE')
       .option('--level <level>', "level of the contents (default: the sender's own level)")
@@ -285,11 +334,14 @@ export function buildProgram(): Command {
         'Records the sender originates are attested now (one ML-DSA signature over a Merkle root of the batch;',
         'each record carries its origin, hash, guardianship and inclusion path). Re-shared records keep their',
         'original attestation. The header (ids, scope, consent, agreement, level, times, manifest) is signed.',
+        '--payload FILE streams one file of any size in 1 MiB chunks (bounded memory) as a payload envelope: its',
+        'bytes are the signed content and one attested record (name, size, SHA-512, guardianship) is signed with the header.',
         ENVELOPE_EXIT_NOTE,
       ],
       examples: [
         'writ envelope seal --as harbor --to orchard-kem.pem --untrusted orchard-chain.pem --agreement agr-… --scope research.aggregate --records out.jsonl --expires 24h --out e1.env',
         'writ envelope seal --as harbor --to orchard-kem.pem --agreement agr-… --scope s --records r.jsonl --kaitiaki "Ngāti Example" --terms "research only" --expires 2027-01-01T00:00:00Z --out e2.env',
+        'writ envelope seal --as harbor --to orchard-kem.pem --agreement agr-… --scope s --payload survey.tar --kaitiaki "Harbor board" --terms "research only" --expires 7d --out survey.env',
       ],
     },
     () => import('./commands/envelope/seal.js'),
@@ -300,7 +352,7 @@ export function buildProgram(): Command {
       .description('decrypt, verify and policy-check an envelope addressed to this enclave, or (with --key) any standard CMS envelope')
       .argument('<file>', 'the envelope')
       .option('--as <dir>', 'the receiving enclave directory (full policy-checked open)')
-      .option('--out <file>', 'write the opened records (with provenance and attestations) as JSON lines')
+      .option('--out <file>', 'write the opened records (with provenance and attestations) as JSON lines; for a payload envelope, the payload (required)')
       .option('--key <file>', 'low-level mode: decrypt with this private key, no federation policy')
       .option('--cert <file>', 'low-level mode: the certificate of --key')
       .option('--pass-file <file>', 'passphrase of the keys')
@@ -312,9 +364,16 @@ export function buildProgram(): Command {
         'recipient (REFUSED_NOT_RECIPIENT); expiry (REFUSED_EXPIRED); agreement, withdrawal, scope, level, query',
         'shape, crossing (REFUSED_NO_AGREEMENT, _WITHDRAWN, _SCOPE, _LEVEL, _QUERY_SHAPE, _CROSSING); replay',
         '(REFUSED_REPLAY); every record\'s provenance (PROVENANCE). Nothing is written for a refused envelope.',
+        'A payload envelope (seal --payload) streams to --out (required) through a temp file that is published only',
+        'after every check passed, and deleted on any refusal.',
         ENVELOPE_EXIT_NOTE,
       ],
-      examples: ['writ envelope open e1.env --as orchard --out records.jsonl', 'writ envelope open e1.env --as orchard --json', 'writ envelope open other.p7m --key kem.key --cert kem.pem'],
+      examples: [
+        'writ envelope open e1.env --as orchard --out records.jsonl',
+        'writ envelope open e1.env --as orchard --json',
+        'writ envelope open survey.env --as orchard --out survey.tar',
+        'writ envelope open other.p7m --key kem.key --cert kem.pem',
+      ],
     },
     () => import('./commands/envelope/open.js'),
   );
@@ -955,4 +1014,10 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);
+// A `writ verify batch` worker thread runs this same bundle (src/batch/threads.ts) with this argv mark:
+// a string test here, and the worker code is loaded only then.
+// A worker inherits WRIT_CRYPTO_BACKEND, which the main thread set from --crypto-backend (crypto-backend.ts).
+if (process.argv[2] === BATCH_WORKER_FLAG) {
+  if (process.env.WRIT_CRYPTO_BACKEND) await (await import('./crypto-backend.js')).applyCryptoBackend(undefined);
+  (await import('../batch/worker.js')).startBatchWorker();
+} else await main(process.argv);

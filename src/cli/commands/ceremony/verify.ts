@@ -8,19 +8,15 @@ import { collectArtifacts } from '../../../ceremony/files.js';
 import { splitTranscript, verifyTranscript } from '../../../core/transcript/verify.js';
 import { pemDecodeAll } from '../../../core/asn1/pem.js';
 import { parseCertificate } from '../../../core/x509/parse.js';
+import { readFileLimited } from '../../io.js';
 
 export function run(_ctx: Ctx, args: string[], opts: Record<string, unknown>): CommandResult {
   const dir = args[0]!;
   const file = fs.existsSync(dir) && fs.statSync(dir).isFile() ? dir : path.join(dir, 'transcript.jsonl');
   const base = path.dirname(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new WritError('IO', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable'}`, { cause: e });
-  }
+  const text = new TextDecoder().decode(readFileLimited(file)); // MAX_INPUT_BYTES: stat first, bounded read
   const trustFile = opts.root as string | undefined;
-  const trustedRoot = trustFile ? parseCertificate(pemDecodeAll(fs.readFileSync(trustFile, 'utf8')).find((b) => b.label === 'CERTIFICATE')?.der ?? new Uint8Array()) : undefined;
+  const trustedRoot = trustFile ? parseCertificate(pemDecodeAll(new TextDecoder().decode(readFileLimited(trustFile))).find((b) => b.label === 'CERTIFICATE')?.der ?? new Uint8Array()) : undefined;
   const lines0 = splitTranscript(text);
   // A directory is checked whole (an extra file is reported too); a transcript file given on its own (e.g.
   // the transcript an abort leaves beside --out) is checked against the files its closing record names.
@@ -48,7 +44,7 @@ function namedArtifacts(base: string, lines: string[]): Record<string, Uint8Arra
   for (const n of named) {
     const p = path.join(base, ...n.split('/'));
     if (!path.resolve(p).startsWith(path.resolve(base) + path.sep)) continue;
-    if (fs.existsSync(p)) out[n] = new Uint8Array(fs.readFileSync(p));
+    if (fs.existsSync(p)) out[n] = readFileLimited(p);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { readCerts } from '../../load.js';
 import { checkWritable, readFileLimited, writeFileAtomic } from '../../io.js';
 import type { Ctx, CommandResult } from '../../context.js';
 import { auditAgreement, listOpt, parseWhen, withEnclave } from './_enclave.js';
+import { MAX_SCHEMA_FILE_BYTES } from '../../../core/limits.js';
 
 /** --peer: a SPIFFE id, or a file with the peer's gateway signing certificate (+ chain), verified against our trust store. */
 function peerIdentity(peer: string, e: { trust: TrustContext }): string {
@@ -32,7 +33,7 @@ function queryShapes(v: unknown): QueryShape[] {
     const file = s.slice(i + 1);
     let schema: unknown;
     try {
-      schema = JSON.parse(new TextDecoder().decode(readFileLimited(file, 256 * 1024)));
+      schema = JSON.parse(new TextDecoder().decode(readFileLimited(file, MAX_SCHEMA_FILE_BYTES, 'MAX_SCHEMA_FILE_BYTES')));
     } catch (err) {
       if (err instanceof WritError) throw err;
       throw new WritError('PARSE', `${file}: not JSON`, { cause: err });

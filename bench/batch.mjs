@@ -134,7 +134,7 @@ export async function run(ctx) {
   const one = med(samples.chains1, (x) => x.perSecond);
   const two = med(samples.chains2, (x) => x.perSecond);
   const backend = samples.raw[0].backend;
-  // The same measurement once under Node.js 26, whose OpenSSL verifies ML-DSA natively (H3's backend):
+  // The same measurement once under Node.js 26, whose OpenSSL verifies ML-DSA natively (src/core/crypto/native.ts):
   // the floor there is ~10x lower, so the fixed per-item work weighs far more. Reported, not the target.
   let node26;
   if (ctx.node26) {

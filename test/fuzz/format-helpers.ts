@@ -1,4 +1,4 @@
-// Shared helpers of the H6 fuzz formats (test/fuzz/formats/*): text codecs, seeded fixtures and the code check for verifiers that return findings.
+// Shared helpers of the share, log, federation and enclave-file fuzz formats (test/fuzz/formats/*): text codecs, seeded fixtures and the code check for verifiers that return findings.
 //
 // Not a format itself (the harness loads test/fuzz/formats/*.ts only). Issue 8: the outcome of every
 // input is a value whose `check` passes, or a WritError with a code; verifiers that return a list of

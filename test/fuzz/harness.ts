@@ -724,7 +724,7 @@ function jsonMutateText(text: string, op: Op): { out: string; name: string } | u
     case 9: {
       // An array grows to many copies of one element.
       const cur = getAt(s);
-      // Bounded output (H6): stacked "many" ops multiplied 10,000 x 10,000 copies and ran the worker out of heap.
+      // Bounded output: stacked "many" ops multiplied 10,000 x 10,000 copies and ran the worker out of heap.
       const n = Math.min(pick([2, 100, 10_000], op.b), Math.max(2, Math.floor(2_000_000 / Math.max(1, serJv(cur, 0).length))));
       setAt(s, { t: 'arr', e: Array.from({ length: n }, () => cur) });
       return { out: ser(), name: 'json:many' };

@@ -1,4 +1,4 @@
-// Regression tests for the bugs the H6 format fuzzers found (issue 8): each exact input with the code it must now get.
+// Regression tests for the bugs the share, log, federation and enclave-file fuzzers found (issue 8): each exact input with the code it must now get.
 //
 // One test per bug, named after it; docs/fuzzing.md ("Shares, logs, federation and enclave files")
 // lists them. Inputs are built the way the fuzzer produced them (a valid seed, one field changed).

@@ -91,7 +91,7 @@ export function acceptOpened(ctx: Ctx, enclave: EnclaveHandle, r: OpenedEnvelope
 
 export async function run(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   if (opts.key !== undefined) {
-    // Low-level mode: any standard CMS envelope, no federation policy (H4's handler).
+    // Low-level mode: any standard CMS envelope, no federation policy (open-raw.ts).
     const raw = (await import('./open-raw.js')) as { run: (c: Ctx, a: string[], o: Record<string, unknown>) => Promise<CommandResult> | CommandResult };
     return raw.run(ctx, args, opts);
   }

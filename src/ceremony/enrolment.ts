@@ -4,7 +4,8 @@
 // witnesses), the SLIP-0039 share set parameters and one commitment per share (HMAC, see
 // src/core/shares/slip39.ts shareCommitment). It is what later ceremonies check approvals and shares against.
 import { WritError } from '../core/errors.js';
-import type { Rng, SigAlgName, Signer } from '../core/crypto/types.js';
+import { SIG_ALGS, type Rng, type SigAlgName, type Signer } from '../core/crypto/types.js';
+import { KEY_SIZES } from '../core/crypto/algs.js';
 import { generateKeyPair, signerFromSeed } from '../core/crypto/keys.js';
 import { decodePrivateKey, decryptPrivateKey, encodePrivateKey, encryptPrivateKey } from '../core/asn1/pkcs8.js';
 import { pemDecodeAll, pemEncode } from '../core/asn1/pem.js';
@@ -86,9 +87,16 @@ export function parseEnrolment(text: string, source: string): Enrolment {
       if (x === null || typeof x !== 'object' || typeof x.name !== 'string' || typeof x.alg !== 'string' || typeof x.publicKey !== 'string' || typeof x.keyId !== 'string') {
         throw new Error('not a {name, alg, publicKey, keyId} record');
       }
-      const again = publicKeyRecord(r.name, r.alg, Uint8Array.from(Buffer.from(r.publicKey, 'base64')));
+      // Algorithm and length are checked here, as input, before enrolKey's own programming-error checks.
+      if (!SIG_ALGS.includes(r.alg)) throw new WritError('PARSE', `${source}: the enrolled key of ${r.name} has an unknown algorithm (want one of ${SIG_ALGS.join(', ')})`);
+      const raw = Uint8Array.from(Buffer.from(r.publicKey, 'base64'));
+      if (raw.length !== KEY_SIZES[r.alg].publicKey) {
+        throw new WritError('PARSE', `${source}: the enrolled key of ${r.name} is ${raw.length} bytes, not the ${KEY_SIZES[r.alg].publicKey} of ${r.alg}`);
+      }
+      const again = publicKeyRecord(r.name, r.alg, raw);
       if (again.keyId !== r.keyId) throw new Error('key id');
     } catch (err) {
+      if (err instanceof WritError) throw err;
       // r may be any JSON value here (null too): the message must not throw in its turn.
       const n = r !== null && typeof r === 'object' ? (r as { name?: unknown }).name : undefined;
       const name = typeof n === 'string' ? n : 'an entry'; // String() of a deeply nested array overflows the stack

@@ -39,6 +39,8 @@ export interface FuzzFailure {
 
 export interface FuzzReport {
   format: string;
+  /** fast-check seed of the whole run (every failure's replay needs it with its path). */
+  seed: number;
   cases: number;
   accepted: number;
   /** Rejections per WritError code. */
@@ -911,7 +913,7 @@ export function fuzzFormat(f: FuzzFormat, opts: { cases?: number; seed?: number 
   const cases = opts.cases ?? fuzzCases();
   const seed = opts.seed ?? Number(process.env.WRIT_FUZZ_SEED ?? 0x5eed);
   const seeds = f.seeds();
-  const report: FuzzReport = { format: f.name, cases: 0, accepted: 0, rejected: {}, failures: [], mutators: {}, masked: {} };
+  const report: FuzzReport = { format: f.name, seed, cases: 0, accepted: 0, rejected: {}, failures: [], mutators: {}, masked: {} };
   let run = 0;
   const prop = fc.property(inputArbitrary(f, seeds), ({ input, name }) => {
     const path = String(run++);

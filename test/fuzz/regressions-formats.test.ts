@@ -154,6 +154,28 @@ describe('ceremony files', () => {
     expect(errCode(() => parseEnrolment(JSON.stringify({ ...e, custodians: [{ name: [[1]], alg: 'ml-dsa-44', publicKey: 'AA==', keyId: '00' }] }), 'enrolment.json'))).toBe('PARSE');
   });
 
+  it('masked 1: an enrolled key with an unknown algorithm or a wrong-length key was a TypeError / RangeError behind PARSE: now PARSE from the check itself, with no foreign cause', () => {
+    const e = { type: 'writ-enrolment', version: 1, ceremony: 'c', root: { keyFingerprint: 'ab' }, custodians: [], officers: [], shares: { identifier: 1, custodians: [] } };
+    const thrown = (text: string): unknown => {
+      try {
+        parseEnrolment(text, 'enrolment.json');
+      } catch (x) {
+        return x;
+      }
+      throw new Error('accepted');
+    };
+    for (const rec of [
+      { name: 'aroha', alg: 'ml-dsa-4 4', publicKey: 'AA==', keyId: '00' },
+      { name: 'aroha', alg: 'ml-dsa-44', publicKey: Buffer.alloc(1311).toString('base64'), keyId: '00' },
+      { name: 'aroha', alg: 'ml-dsa-44', publicKey: '', keyId: '00' },
+    ]) {
+      const x = thrown(JSON.stringify({ ...e, custodians: [rec] })) as { code?: string; cause?: unknown; message: string };
+      expect(x.code).toBe('PARSE');
+      expect(x.cause).toBeUndefined();
+      expect(x.message).toMatch(/enrolled key of aroha/);
+    }
+  });
+
   it('bug 11: a rotation.json holding JSON null threw a TypeError: now PARSE', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'writ-regress-rotation-'));
     writeFileSync(path.join(root, 'rotation.json'), 'null');

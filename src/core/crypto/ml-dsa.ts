@@ -5,6 +5,7 @@ import { KEY_SIZES } from './algs.js';
 import { bytesEqual, checkBytes, drawRandom } from './bytes.js';
 import type { Rng, SigAlgName } from './types.js';
 import { useNative } from './backend.js';
+import { WritError } from '../errors.js';
 import { nativeMlDsaPublicKey, nativeMlDsaVerify } from './native.js';
 
 const IMPL = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
@@ -58,14 +59,14 @@ export function mlDsaPublicKeyFromSeed(alg: SigAlgName, seed: Uint8Array): Uint8
 /**
  * The public key of an expanded secret key (FIPS 204 skEncode form), recomputed as t1 = Power2Round(A*s1+s2),
  * and checked against the tr = H(pk, 64) the secret key carries (FIPS 204 Algorithm 6 line 6): a secret key
- * whose parts disagree is rejected with RangeError rather than yielding a public key that does not sign.
+ * whose parts disagree is rejected with KEY_MISMATCH rather than yielding a public key that does not sign.
  */
 export function mlDsaPublicKeyFromSecret(alg: SigAlgName, secretKey: Uint8Array): Uint8Array {
   const i = impl(alg);
   checkBytes('secretKey', secretKey, KEY_SIZES[alg].expandedKey);
   const pk = i.getPublicKey(secretKey);
   const tr = shake256(pk, { dkLen: 64 });
-  if (!bytesEqual(tr, secretKey.subarray(64, 128))) throw new RangeError('secretKey is inconsistent (tr does not match the derived public key)');
+  if (!bytesEqual(tr, secretKey.subarray(64, 128))) throw new WritError('KEY_MISMATCH', 'secretKey is inconsistent (tr does not match the derived public key)');
   return pk;
 }
 

@@ -5,6 +5,7 @@ import { KEY_SIZES } from './algs.js';
 import { bytesEqual, checkBytes, drawRandom } from './bytes.js';
 import type { Rng } from './types.js';
 import { useNative } from './backend.js';
+import { WritError } from '../errors.js';
 import { nativeMlKemDecapsulate, nativeMlKemPublicKey } from './native.js';
 
 export type MlKemAlgName = 'ml-kem-768' | 'ml-kem-1024';
@@ -46,7 +47,7 @@ export function mlKemPublicKeyFromSeed(alg: MlKemAlgName, seed: Uint8Array): Uin
 
 /**
  * The encapsulation key embedded in a decapsulation key dk = dkPKE || ek || H(ek) || z, after the FIPS 203
- * §7.3 hash check (H(ek) must equal the stored hash); RangeError when the check fails.
+ * §7.3 hash check (H(ek) must equal the stored hash); KEY_MISMATCH when it fails: that is bad input, not a bug.
  */
 export function mlKemPublicKeyFromSecret(alg: MlKemAlgName, secretKey: Uint8Array): Uint8Array {
   impl(alg);
@@ -54,7 +55,7 @@ export function mlKemPublicKeyFromSecret(alg: MlKemAlgName, secretKey: Uint8Arra
   const k384 = KEY_SIZES[alg].publicKey - 32; // 384*k
   const ek = secretKey.slice(k384, k384 + KEY_SIZES[alg].publicKey);
   const h = secretKey.subarray(k384 + ek.length, k384 + ek.length + 32);
-  if (!bytesEqual(sha3_256(ek), h)) throw new RangeError('secretKey is inconsistent (H(ek) check failed, FIPS 203 §7.3)');
+  if (!bytesEqual(sha3_256(ek), h)) throw new WritError('KEY_MISMATCH', 'secretKey is inconsistent (H(ek) check failed, FIPS 203 §7.3)');
   return ek;
 }
 
@@ -106,13 +107,13 @@ export function mlKem512Keygen(seed: Uint8Array): { publicKey: Uint8Array; secre
   return { publicKey, secretKey };
 }
 
-/** The encapsulation key inside an ML-KEM-512 decapsulation key, after the FIPS 203 §7.3 hash check (RangeError). */
+/** The encapsulation key inside an ML-KEM-512 decapsulation key, after the FIPS 203 §7.3 hash check (KEY_MISMATCH). */
 export function mlKem512PublicKeyFromSecret(secretKey: Uint8Array): Uint8Array {
   checkBytes('secretKey', secretKey, ML_KEM_512.expandedKey);
   const off = 384 * 2;
   const ek = secretKey.slice(off, off + ML_KEM_512.publicKey);
   const h = secretKey.subarray(off + ek.length, off + ek.length + 32);
-  if (!bytesEqual(sha3_256(ek), h)) throw new RangeError('secretKey is inconsistent (H(ek) check failed, FIPS 203 §7.3)');
+  if (!bytesEqual(sha3_256(ek), h)) throw new WritError('KEY_MISMATCH', 'secretKey is inconsistent (H(ek) check failed, FIPS 203 §7.3)');
   return ek;
 }
 

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WritError } from '../../src/core/errors.js';
 import { parseSpki, pqPublicKey } from '../../src/core/asn1/spki.js';
 import { decodePrivateKey } from '../../src/core/asn1/pkcs8.js';
 import { mlDsaKeygen, mlDsaSign, mlDsaVerify } from '../../src/core/crypto/ml-dsa.js';
@@ -193,7 +194,7 @@ describe.skipIf(dir === undefined)('wycheproof', () => {
             const k = mlKemDecapsulate(alg, unhex(str(t.dk)), unhex(str(t.c)));
             ok = t.K === undefined || hex(k) === str(t.K);
           } catch (e) {
-            if (!(e instanceof RangeError)) throw e;
+            if (!(e instanceof RangeError) && !(e instanceof WritError && e.code === 'KEY_MISMATCH')) throw e; // a dk failing the FIPS 203 §7.3 check is KEY_MISMATCH
           }
           check(t, ok, `${alg} semi-expanded decaps`);
           counts.semiExpanded++;

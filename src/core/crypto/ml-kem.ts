@@ -83,13 +83,13 @@ export function mlKemDecapsulate(alg: MlKemAlgName, secretKey: Uint8Array, ciphe
     try {
       return nativeMlKemDecapsulate(alg, secretKey, cipherText);
     } catch {
-      // OpenSSL refused the key (e.g. the §7.3 hash check): noble raises the same RangeError below.
+      // OpenSSL refused the key (e.g. the §7.3 hash check): noble raises the same refusal below.
     }
   }
   try {
     return i.decapsulate(cipherText, secretKey);
   } catch (e) {
-    throw new RangeError('secretKey failed the FIPS 203 §7.3 hash check', { cause: e });
+    throw new WritError('KEY_MISMATCH', 'secretKey failed the FIPS 203 §7.3 hash check', { cause: e });
   }
 }
 

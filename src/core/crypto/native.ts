@@ -90,6 +90,19 @@ function rawPublic(key: KeyObject, length: number): Uint8Array {
 const publicKeyObject = (oid: string, publicKey: Uint8Array): KeyObject =>
   nodeCrypto.createPublicKey({ key: Buffer.from(spki(oid, publicKey)), format: 'der', type: 'spki' });
 
+// ---- X25519 (RFC 7748), in every OpenSSL Node.js has shipped since 12: the classical half of X-Wing ----
+
+/** X25519(sk, 9): the public key of a 32-byte scalar (RFC 7748 §6.1), via the RFC 8410 §7 PKCS#8 form. */
+export function x25519PublicKey(secret: Uint8Array): Uint8Array {
+  return rawPublic(importPrivate(pkcs8(X25519_OID, 0x04, secret)), 32);
+}
+
+/** X25519(sk, pk) (RFC 7748 §6.1). OpenSSL throws on an all-zero result: callers defer to noble then. */
+export function x25519Shared(secret: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  const privateKey = importPrivate(pkcs8(X25519_OID, 0x04, secret));
+  return Uint8Array.from(nodeCrypto.diffieHellman({ privateKey, publicKey: publicKeyObject(X25519_OID, publicKey) }));
+}
+
 // ---- ML-DSA (FIPS 204) ----
 
 /**
@@ -131,7 +144,7 @@ export function nativeMlKemDecapsulate(alg: MlKemName, secretKey: Uint8Array, ci
 // ---- X-Wing (draft-connolly-cfrg-xwing-kem): native ML-KEM-768 + X25519, combiner in SHA3-256 ----
 
 /** XWingLabel, the 6 bytes "\.//^\" (draft-connolly-cfrg-xwing-kem §5.3). */
-const XWING_LABEL = Uint8Array.of(0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c);
+export const XWING_LABEL = Uint8Array.of(0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c);
 const ML_KEM_768_CT = 1088;
 
 /** §5.2 expandDecapsulationKey: SHAKE256(sk, 96) = d || z (ML-KEM-768 seed) || sk_X (X25519 scalar). */

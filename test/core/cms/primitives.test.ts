@@ -1,5 +1,6 @@
 // Tests of the primitives added for reading CMS: any-size AES (RFC 3394 wrap, RFC 5084 GCM, CBC) and ML-KEM-512 (FIPS 203).
 import { describe, expect, it } from 'vitest';
+import { WritError } from '../../../src/core/errors.js';
 import { aes256GcmEncrypt, aes256CbcEncrypt, aes256KeyWrap, aesCbcDecrypt, aesGcmDecrypt, aesKeyUnwrap, aesKeyWrap } from '../../../src/core/crypto/aead.js';
 import { ML_KEM_512, mlKem512Decapsulate, mlKem512Encapsulate, mlKem512Keygen, mlKem512PublicKeyFromSecret } from '../../../src/core/crypto/ml-kem.js';
 import { fromHex } from '../../../src/core/crypto/bytes.js';
@@ -64,7 +65,7 @@ describe('ML-KEM-512 (read-only)', () => {
     expect(mlKem512Decapsulate(secretKey, cipherText)).toEqual(sharedSecret);
     const bad = Uint8Array.from(secretKey);
     bad[800]! ^= 1; // inside the embedded ek: the H(ek) check fails
-    expect(() => mlKem512PublicKeyFromSecret(bad)).toThrow(RangeError);
+    expect(() => mlKem512PublicKeyFromSecret(bad)).toThrow(WritError);
     expect(() => mlKem512Decapsulate(secretKey, cipherText.subarray(1))).toThrow(RangeError);
   });
 });

@@ -7,6 +7,12 @@
 // skipped: validity, constraints, policy and revocation run in full on every item.
 import { createHash } from 'node:crypto';
 import type { SignatureMemo } from '../core/verify/types.js';
+import type { MlDsaKeys } from '../core/crypto/signature.js';
+import { prepareMlDsaPublicKey, type PreparedMlDsaKey } from '../core/crypto/ml-dsa-prepared.js';
+import type { SigAlgName } from '../core/crypto/types.js';
+
+/** Beyond this many prepared ML-DSA keys the table starts over (a prepared ML-DSA-87 key holds ~240 KiB). */
+export const PREPARED_KEYS_MAX = 256;
 
 /** Beyond this many entries the memo starts over: a bound on memory, and a miss is always safe. */
 export const MEMO_MAX_ENTRIES = 65_536;
@@ -16,9 +22,28 @@ export class SignatureCache implements SignatureMemo {
   // Digests of byte arrays this worker holds for the whole batch (trust anchors, CRLs, interned
   // intermediates): hashed once. Keyed by the array object, so a different array is hashed afresh.
   #digests = new WeakMap<Uint8Array, string>();
+  #keys = new Map<string, PreparedMlDsaKey>();
   hits = 0;
   misses = 0;
   stored = 0;
+  keysPrepared = 0;
+
+  /**
+   * SignatureMemo.mlDsaKeys: the signature checks that do run (every leaf, every envelope signer) reuse
+   * the issuer's prepared key. Keyed by algorithm and the key's exact bytes; preparing is a pure function
+   * of them, so a prepared key stands for nothing but that key.
+   */
+  readonly mlDsaKeys: MlDsaKeys = (alg: SigAlgName, publicKey: Uint8Array) => {
+    const k = `${alg}:${this.digest(publicKey)}`;
+    let p = this.#keys.get(k);
+    if (p === undefined) {
+      p = prepareMlDsaPublicKey(alg, publicKey);
+      if (this.#keys.size >= PREPARED_KEYS_MAX) this.#keys.clear();
+      this.#keys.set(k, p);
+      this.keysPrepared++;
+    }
+    return p;
+  };
 
   constructor(readonly maxEntries = MEMO_MAX_ENTRIES) {}
 

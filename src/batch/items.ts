@@ -141,7 +141,7 @@ export class ItemVerifier {
     // As `envelope verify FILE` (src/cli/commands/envelope/verify.ts): at least one signer, every
     // signature verifies, every signer has a certificate that chains to an anchor for digitalSignature.
     const der = withFile(file, () => readItemCms(file));
-    const r = withFile(file, () => verifyCms(der, { extraCerts: this.#untrusted }));
+    const r = withFile(file, () => verifyCms(der, { extraCerts: this.#untrusted, mlDsaKeys: this.cache.mlDsaKeys }));
     if (r.signers.length === 0) return { code: 'SIGNATURE', message: 'no signers' };
     for (const s of r.signers) {
       if (!s.ok) return { code: 'SIGNATURE', message: s.error ?? 'signature does not verify' };

@@ -40,7 +40,7 @@ import { encodeSpki, parseSpki } from '../asn1/spki.js';
 import { nameFromTlv } from '../asn1/name.js';
 import { bytesEqual, concat } from '../crypto/bytes.js';
 import { digest } from '../crypto/kdf.js';
-import { signatureAlgorithm, verifySignature } from '../crypto/signature.js';
+import { signatureAlgorithm, verifySignature, type MlDsaKeys } from '../crypto/signature.js';
 import { CLASSICAL_OIDS, algFromOid, OID_NAMES } from '../crypto/algs.js';
 import type { Signer } from '../crypto/types.js';
 import { parseCertificate, serialHexOf } from '../x509/parse.js';
@@ -291,6 +291,7 @@ function checkSigner(
   eContentType: string,
   content: Uint8Array | undefined,
   knownSha512?: Uint8Array,
+  keys?: MlDsaKeys,
 ): string | undefined {
   if (key === undefined) return 'no certificate or public key matches the signer identifier';
   if (content === undefined && knownSha512 === undefined) return 'the content is detached and was not supplied';
@@ -346,7 +347,7 @@ function checkSigner(
     sigAlg = { oid: RSA_WITH[hash], params: Uint8Array.of(0x05, 0x00) };
   }
   try {
-    if (!verifySignature(sigAlg, key, signedBytes, p.signature)) return 'signature does not verify';
+    if (!verifySignature(sigAlg, key, signedBytes, p.signature, keys)) return 'signature does not verify';
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -388,6 +389,8 @@ export function verifyCms(
     detachedSha512?: Uint8Array;
     extraCerts?: Certificate[];
     publicKeys?: PublicKeyInfo[];
+    /** Prepared ML-DSA signer keys, for callers checking many SignedData under few keys (MlDsaKeys). */
+    mlDsaKeys?: MlDsaKeys;
   } = {},
 ): VerifiedCms {
   const ci = decodeContentInfo(der, 'CMS SignedData');
@@ -478,7 +481,7 @@ export function verifyCms(
     }
     if (error === undefined && !digestOids.has(p.digestAlgorithm.oid)) error = 'digest algorithm is not listed in SignedData.digestAlgorithms';
     if (error === undefined) {
-      error = contentConflict ? 'the supplied detached content differs from the encapsulated content' : checkSigner(p, publicKey, eContentType, content, knownDigest);
+      error = contentConflict ? 'the supplied detached content differs from the encapsulated content' : checkSigner(p, publicKey, eContentType, content, knownDigest, o.mlDsaKeys);
     }
     const info: CmsSignerInfo = {
       digestAlgorithm: p.digestAlgorithm.oid,

@@ -23,7 +23,7 @@ function impl(alg: SigAlgName) {
   return i;
 }
 
-function checkContext(context: Uint8Array | undefined): Uint8Array | undefined {
+export function checkContext(context: Uint8Array | undefined): Uint8Array | undefined {
   if (context === undefined) return undefined;
   checkBytes('context', context);
   // FIPS 204 §5.2: ctx is at most 255 bytes.

@@ -12,6 +12,15 @@ import { parseAlgorithmIdentifier } from '../asn1/alg-id.js';
 import { CLASSICAL_OIDS as C, KEY_ALG_OIDS, KEY_SIZES, algFromOid, isSigAlg } from './algs.js';
 import { mlDsaVerify } from './ml-dsa.js';
 import type { SigAlgName } from './types.js';
+import { useNative } from './backend.js';
+
+/**
+ * A caller's cache of prepared ML-DSA public keys (src/core/crypto/ml-dsa-prepared.ts), for callers that
+ * check many signatures under few keys (writ verify batch): what FIPS 204 Verify derives from the key
+ * alone (pkDecode, tr, ExpandA, NTT(t1·2^d)) is then computed once per key. The result of a prepared
+ * verify is exactly mlDsaVerify's (test/core/crypto/ml-dsa-prepared.test.ts).
+ */
+export type MlDsaKeys = (alg: SigAlgName, publicKey: Uint8Array) => { verify(message: Uint8Array, signature: Uint8Array): boolean };
 
 /** The AlgorithmIdentifier of an ML-DSA signature: the key OID, parameters absent (RFC 9881 §2). */
 export function signatureAlgorithm(alg: SigAlgName): AlgorithmId {
@@ -42,7 +51,7 @@ const isNullParams = (p: Uint8Array | undefined): boolean => p !== undefined && 
  * of another type); throws WritError UNSUPPORTED_ALG for an algorithm we do not implement and PARSE for a
  * malformed key or malformed algorithm parameters.
  */
-export function verifySignature(alg: AlgorithmId, spki: PublicKeyInfo, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifySignature(alg: AlgorithmId, spki: PublicKeyInfo, data: Uint8Array, signature: Uint8Array, keys?: MlDsaKeys): boolean {
   const pq = algFromOid(alg.oid);
   if (pq !== undefined) {
     if (!isSigAlg(pq)) throw new WritError('UNSUPPORTED_ALG', `${pq} is not a signature algorithm`);
@@ -51,6 +60,8 @@ export function verifySignature(alg: AlgorithmId, spki: PublicKeyInfo, data: Uin
     if (spki.algorithm.oid !== alg.oid) return false;
     if (spki.algorithm.params !== undefined) throw new WritError('PARSE', `${pq} public key: parameters must be absent`);
     if (spki.publicKey.length !== KEY_SIZES[pq].publicKey) throw new WritError('PARSE', `${pq} public key has the wrong length`);
+    // A pinned or detected native backend means OpenSSL verifies ML-DSA: prepared keys serve the noble one.
+    if (keys !== undefined && !useNative('signatures')) return keys(pq, spki.publicKey).verify(data, signature);
     return mlDsaVerify(pq, spki.publicKey, data, signature);
   }
 

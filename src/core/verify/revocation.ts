@@ -34,7 +34,7 @@ export function crlProblems(crl: Crl, issuer: Certificate, ctx: PathContext): Ve
   if (!sameAlgorithm(crl.signatureAlgorithm, crl.tbsSignatureAlgorithm)) {
     out.push(issue('CRL_SIGNATURE', label, 'signatureAlgorithm differs from the signature field inside tbsCertList (RFC 5280 §5.1.1.2)'));
   }
-  const sig = checkSignedBy(ctx, crl.der, issuer, () => checkSignature(crl.signatureAlgorithm, issuer.spki, crl.tbs, crl.signature, label, 'CRL'));
+  const sig = checkSignedBy(ctx, crl.der, issuer, () => checkSignature(crl.signatureAlgorithm, issuer.spki, crl.tbs, crl.signature, label, 'CRL', ctx.options.signatureMemo?.mlDsaKeys));
   if (sig) out.push({ ...sig, code: sig.code === 'SIGNATURE' ? 'CRL_SIGNATURE' : sig.code, message: `${sig.message} ("${certLabel(issuer)}")` });
   if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) {
     out.push(issue('KEY_USAGE', label, `issuer "${certLabel(issuer)}" has a keyUsage without cRLSign, so it may not sign CRLs`));

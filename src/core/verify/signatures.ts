@@ -1,6 +1,6 @@
 // Step 2, signatures: each certificate's signature under its issuer's key (RFC 5280 §6.1.3 (a)(1)),
 // and the inner/outer signature AlgorithmIdentifier equality RFC 5280 §4.1.1.2 requires.
-import { verifySignature } from '../crypto/signature.js';
+import { verifySignature, type MlDsaKeys } from '../crypto/signature.js';
 import { isWritError } from '../errors.js';
 import type { AlgorithmId, Certificate, PublicKeyInfo } from '../x509/types.js';
 import type { PathContext } from './context.js';
@@ -26,9 +26,10 @@ export function checkSignature(
   signature: Uint8Array,
   subject: string,
   what: string,
+  keys?: MlDsaKeys,
 ): VerifyIssue | undefined {
   try {
-    if (verifySignature(alg, spki, data, signature)) return undefined;
+    if (verifySignature(alg, spki, data, signature, keys)) return undefined;
     return issue('SIGNATURE', subject, `the ${what} signature does not verify under the issuer's key`);
   } catch (e) {
     // A signature we cannot check is not a valid signature. Unsupported algorithms keep their own code;
@@ -71,7 +72,7 @@ export function signaturesStep(ctx: PathContext): VerifyIssue[] {
       out.push(issue('MALFORMED_CERT', label, 'signatureAlgorithm differs from the signature field inside tbsCertificate (RFC 5280 §4.1.1.2)'));
     }
     const issuer = issuerOf(ctx, i);
-    const bad = checkSignedBy(ctx, cert.der, issuer, () => checkSignature(cert.signatureAlgorithm, issuer.spki, cert.tbs, cert.signature, label, 'certificate'));
+    const bad = checkSignedBy(ctx, cert.der, issuer, () => checkSignature(cert.signatureAlgorithm, issuer.spki, cert.tbs, cert.signature, label, 'certificate', ctx.options.signatureMemo?.mlDsaKeys));
     if (bad) out.push(bad);
   });
   return out;

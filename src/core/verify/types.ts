@@ -4,6 +4,7 @@
 // (path, identity, enclave, region, level) or, on failure, a list of issues with codes from VerifyCode.
 import type { VerifyCode, InputCode } from '../errors.js';
 import type { Certificate, Crl, KeyUsageName } from '../x509/types.js';
+import type { MlDsaKeys } from '../crypto/signature.js';
 
 /** A trust-store entry. Constraints follow RFC 5937: they bound what the anchor may vouch for. */
 export interface TrustAnchor {
@@ -73,6 +74,8 @@ export interface SignatureMemo {
   add(signedDer: Uint8Array, issuerDer: Uint8Array, now: Date): void;
   /** Optional: the lowercase hex SHA-256 of `der` for the path's fingerprints (it must equal toHex(sha256(der))). */
   sha256Hex?(der: Uint8Array): string;
+  /** Optional: prepared ML-DSA issuer keys for the signature checks that do run (see MlDsaKeys). */
+  mlDsaKeys?: MlDsaKeys;
 }
 
 export interface VerifyIssue {

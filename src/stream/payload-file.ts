@@ -5,6 +5,7 @@
 // and only then linked into place (no clobber) or renamed over the target (--force), then the
 // directory is fsynced, as src/cli/io.ts writeFileAtomic does for whole buffers. On ANY failure the
 // temp file is removed, so a refused open leaves neither output nor temp file.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
@@ -160,6 +161,24 @@ function openInput(file: string): { fd: number; size: number } {
     throw new WritError('IO', `cannot read ${file}: not a regular file`);
   }
   return { fd, size: st.size };
+}
+
+/** The SHA-512 of a whole file, hex, read CHUNK by CHUNK (a payload envelope exceeds the in-memory limit). */
+export function sha512File(file: string): string {
+  const src = openInput(file);
+  try {
+    const h = createHash('sha512');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (let pos = 0; ; ) {
+      const n = readFull(src.fd, buf, pos);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      pos += n;
+    }
+    return h.digest('hex');
+  } finally {
+    fs.closeSync(src.fd);
+  }
 }
 
 /**

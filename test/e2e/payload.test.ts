@@ -97,6 +97,20 @@ describe('payload envelopes through the CLI', () => {
     noTemps();
   });
 
+  it('inspect shows a payload envelope\'s outline from its head and trailer, and says that open --out reveals the rest', () => {
+    const bytes = fs.readFileSync(f('p1.env'));
+    const r = ok('envelope', 'inspect', 'p1.env', '--json').json() as { bytes: number; sha512: string; payloadEnvelope: boolean; outline: { structure: string; contentEncryption: string; encryptedContentLength: number; recipients: { kem?: string }[]; authAttributes: string[] } };
+    expect(r).toMatchObject({ bytes: bytes.length, sha512: sha512(bytes), payloadEnvelope: true });
+    expect(r.outline).toMatchObject({ structure: 'AuthEnvelopedData', contentEncryption: 'AES-256-GCM', contentType: CMS_OID.signedData });
+    expect(r.outline.encryptedContentLength).toBeGreaterThan(SIZE);
+    expect(r.outline.encryptedContentLength).toBeLessThan(bytes.length);
+    expect(r.outline.recipients).toHaveLength(1);
+    expect(r.outline.authAttributes).toContain(ENVELOPE_OIDS.sealedContentType);
+    const text = ok('envelope', 'inspect', 'p1.env', '--as', O).stdout;
+    expect(text).toMatch(/payload envelope/);
+    expect(text).toMatch(/envelope open p1\.env --as ENCLAVE_DIR --out FILE/);
+  });
+
   it('opening again is REFUSED_REPLAY and writes nothing', () => {
     refused('REFUSED_REPLAY', 'envelope', 'open', 'p1.env', '--as', O, '--out', 'again.bin');
     expect(fs.existsSync(f('again.bin'))).toBe(false);

@@ -26,7 +26,7 @@ import { algorithmIdentifier, parseAlgorithmIdentifier } from '../asn1/alg-id.js
 import { pqPublicKey } from '../asn1/spki.js';
 import { signedDataParts, verifyCms, type VerifiedCms } from '../cms/signed-data.js';
 import { CMS_OID, encodeAttribute, singleValue } from '../cms/common.js';
-import { parseRecipient, ridMatchesCert } from '../cms/enveloped.js';
+import { describeEnveloped, parseRecipient, ridMatchesCert } from '../cms/enveloped.js';
 import { KEM_OIDS, algName, kemPrivate, unwrapFromRecipient, wrapForRecipient } from '../cms/kemri.js';
 import {
   SignedDataStreamReader,
@@ -406,6 +406,22 @@ export function beginPayloadOpen(req: PayloadOpenRequest, head: AuthEnvelopedStr
         algorithms,
       };
     },
+  };
+}
+
+/**
+ * What `envelope inspect` shows of a payload envelope without decrypting it (the same outline as
+ * describeEnveloped, from the streamed head and trailer: the ciphertext itself is never read).
+ */
+export function describePayloadEnvelope(head: AuthEnvelopedStreamHead, tail: Uint8Array): ReturnType<typeof describeEnveloped> {
+  const alg = parseAlgorithmIdentifier(head.contentEncryptionAlgorithm, 'contentEncryptionAlgorithm');
+  return {
+    structure: 'AuthEnvelopedData',
+    contentType: head.contentType,
+    contentEncryption: alg.oid === AES256_GCM_OID ? 'AES-256-GCM' : alg.oid,
+    encryptedContentLength: head.ciphertextLength,
+    recipients: head.recipientInfos.map((r) => parseRecipient(r).summary),
+    authAttributes: parseAuthEnvelopedTail(tail).authAttributes,
   };
 }
 

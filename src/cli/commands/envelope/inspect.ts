@@ -28,7 +28,32 @@ function outlineText(o: Outline, bytes: number, sha512: string): string[] {
   return lines;
 }
 
+/**
+ * A payload envelope (envelope seal --payload) may be far larger than the in-memory limit: its outline
+ * comes from the streamed head and trailer, and its SHA-512 from one streamed read. Its header sits in
+ * the encrypted stream, after the payload: only `envelope open --out` decrypts and checks it.
+ */
+async function inspectPayload(file: string, opts: Record<string, unknown>): Promise<CommandResult | undefined> {
+  const { peekPayloadEnvelope, sha512File } = await import('../../../stream/payload-file.js');
+  const peek = peekPayloadEnvelope(file);
+  if (!peek) return undefined;
+  const { describePayloadEnvelope } = await import('../../../core/envelope/payload.js');
+  const outline = describePayloadEnvelope(peek.head, peek.tail);
+  const digest = sha512File(file);
+  const text = outlineText(outline, peek.size, digest);
+  const hint = `a payload envelope: its header and signature follow the payload inside the encryption; \`writ envelope open ${file} --as ENCLAVE_DIR --out FILE\` decrypts and checks everything before it writes the payload`;
+  text.push(`  (${hint}${opts.as === undefined ? '' : '; --as shows nothing more here'})`);
+  return {
+    text: text.join('\n'),
+    data: { file, bytes: peek.size, sha512: digest, payloadEnvelope: true, outline: { ...outline, authAttributes: outline.authAttributes.map((a) => a.oid) } },
+  };
+}
+
 export async function run(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  if (typeof args[0] === 'string') {
+    const payload = await inspectPayload(args[0], opts);
+    if (payload) return payload;
+  }
   const { der, digest } = readEnvelopeFile(args[0]);
   const outline = describeEnveloped(der);
   const text = outlineText(outline, der.length, digest);

@@ -98,9 +98,67 @@ function parse(buf: Uint8Array, p: number, end: number, depth: number): { node: 
   return { node: { id, content: concatAll(kids.map(encode)) }, next: q };
 }
 
+/**
+ * True when `buf` is one element already in the shape berToDer writes: every length definite and in
+ * its shortest form (X.690 §10.1), no constructed universal string (§10.2) and no constructed BIT STRING,
+ * within MAX_BER_DEPTH, nothing after the element. Then the rewrite is the identity and is skipped (it
+ * allocated and copied every level: most of the CPU of checking a writ envelope). Anything else,
+ * malformed input included, answers false and takes the full rewrite, which reports the error.
+ */
+export function isDerShaped(buf: Uint8Array): boolean {
+  // Iterative walk: `ends` holds the end offset of every open constructed element; an element read
+  // while `ends` has d + 1 entries sits at depth d (the rewrite's own depth count).
+  const ends: number[] = [buf.length];
+  let p = 0;
+  let elements = 0;
+  for (;;) {
+    while (ends.length > 1 && p === ends[ends.length - 1]) ends.pop();
+    if (ends.length === 1 && elements === 1) return p === buf.length;
+    const end = ends[ends.length - 1]!;
+    if (p >= end || ends.length - 1 > MAX_DEPTH) return false;
+    const b0 = buf[p++]!;
+    const constructed = (b0 & 0x20) !== 0;
+    let tag = b0 & 0x1f;
+    if (tag === 0x1f) {
+      // High tag numbers are kept as received by the rewrite; it refuses numbers over 0x1fffff.
+      tag = 0;
+      for (;;) {
+        if (p >= end) return false;
+        const b = buf[p++]!;
+        tag = tag * 128 + (b & 0x7f);
+        if (tag > 0x1fffff) return false;
+        if ((b & 0x80) === 0) break;
+      }
+    }
+    if (constructed && b0 >> 6 === 0 && (tag === 3 || FLATTEN.has(tag))) return false;
+    if (p >= end) return false;
+    const l0 = buf[p++]!;
+    let len: number;
+    if (l0 < 0x80) len = l0;
+    else {
+      // Definite long form only, with no leading zero octet and a value that needs it (X.690 §10.1).
+      const n = l0 & 0x7f;
+      if (n === 0 || n > 4 || p + n > end || buf[p] === 0) return false;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
+      if (len < 0x80) return false;
+    }
+    if (len > end - p) return false;
+    if (ends.length === 1) elements++;
+    if (constructed) ends.push(p + len);
+    else p += len;
+  }
+}
+
 /** Rewrites one BER element filling `buf` into the DER-shaped form described above; PARSE on malformed input or trailing bytes. */
 export function berToDer(buf: Uint8Array, what = 'CMS'): Uint8Array {
   if (!(buf instanceof Uint8Array)) throw new WritError('PARSE', `${what}: expected bytes`);
+  if (isDerShaped(buf)) return Uint8Array.from(buf);
+  return rewriteBer(buf, what);
+}
+
+/** The full rewrite of berToDer (exported for the test that checks isDerShaped against it). */
+export function rewriteBer(buf: Uint8Array, what = 'CMS'): Uint8Array {
   const { node, next } = parse(buf, 0, buf.length, 0);
   if (next !== buf.length) throw new WritError('PARSE', `${what}: ${buf.length - next} trailing bytes after the element`);
   return encode(node);

@@ -1,7 +1,10 @@
 // Tests of the BER -> DER-shaped normaliser used for reading CMS (X.690 §8.1.3.6 indefinite lengths, §8.7.3 constructed strings).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { berToDer } from '../../../src/core/cms/ber.js';
+import { berToDer, isDerShaped, rewriteBer } from '../../../src/core/cms/ber.js';
+import * as L from '../../../src/core/limits.js';
+import { inputArbitrary } from '../../fuzz/harness.js';
+import cmsSigned from '../../fuzz/formats/cms-signed.js';
 import { decodeDer, integer, octetString, oid, seq, setOf, utf8String, ctxExplicit } from '../../../src/core/asn1/der.js';
 import { errCode } from '../../helpers/index.js';
 
@@ -53,5 +56,61 @@ describe('berToDer', () => {
     let b: Uint8Array = Uint8Array.of(0x05, 0x00);
     for (let i = 0; i < 100; i++) b = seq(b);
     expect(errCode(() => berToDer(b))).toBe('LIMIT'); // MAX_BER_DEPTH (src/core/limits.ts)
+  });
+});
+
+describe('isDerShaped: the fast path of berToDer', () => {
+  /** What the full rewrite says of an input: its bytes, or its error code and message. */
+  const full = (x: Uint8Array): string => {
+    try {
+      return Buffer.from(rewriteBer(x)).toString('hex');
+    } catch (e) {
+      return `${(e as { code?: string }).code ?? 'no code'}: ${(e as Error).message}`;
+    }
+  };
+  const fast = (x: Uint8Array): string => {
+    try {
+      return Buffer.from(berToDer(x)).toString('hex');
+    } catch (e) {
+      return `${(e as { code?: string }).code ?? 'no code'}: ${(e as Error).message}`;
+    }
+  };
+
+  it('says yes only where the full rewrite is the identity, and berToDer answers as the rewrite does, over mutated CMS', () => {
+    const seeds = cmsSigned.seeds();
+    let shaped = 0;
+    let other = 0;
+    fc.assert(
+      fc.property(inputArbitrary(cmsSigned, seeds), ({ input }) => {
+        if (isDerShaped(input)) {
+          shaped++;
+          expect(full(input)).toBe(Buffer.from(input).toString('hex'));
+        } else other++;
+        expect(fast(input)).toBe(full(input));
+      }),
+      { numRuns: 1500, seed: 0xbe7 },
+    );
+    // Both branches were exercised: the seeds and many mutants are DER, many mutants are not.
+    expect(shaped).toBeGreaterThan(100);
+    expect(other).toBeGreaterThan(100);
+  });
+
+  it('says no to BER forms the rewrite changes, and to malformed or over-deep input', () => {
+    const der = seq(oid('1.2.840.113549.1.7.1'), ctxExplicit(0, octetString(Uint8Array.of(1, 2, 3))));
+    expect(isDerShaped(der)).toBe(true);
+    expect(isDerShaped(h('30 80 02 01 05 00 00'))).toBe(false); // indefinite length
+    expect(isDerShaped(h('30 81 03 02 01 05'))).toBe(false); // long form for a short length
+    expect(isDerShaped(h('30 82 00 03 02 01 05'))).toBe(false); // leading zero length octet
+    expect(isDerShaped(h('24 06 04 01 61 04 01 62'))).toBe(false); // constructed OCTET STRING
+    expect(isDerShaped(h('23 03 03 01 00'))).toBe(false); // constructed BIT STRING
+    expect(isDerShaped(h('3f 04 06 04 01 61 04 01 62'))).toBe(false); // universal 4 (OCTET STRING) in high-tag form, constructed
+    expect(isDerShaped(h('02 01 05 00'))).toBe(false); // trailing byte
+    expect(isDerShaped(h('30 05 02 01 05'))).toBe(false); // truncated
+    expect(isDerShaped(new Uint8Array(0))).toBe(false);
+    let deep = octetString(Uint8Array.of(1));
+    for (let i = 0; i < L.MAX_BER_DEPTH + 1; i++) deep = seq(deep);
+    expect(isDerShaped(deep)).toBe(false);
+    expect(fast(deep)).toBe(full(deep));
+    expect(fast(deep)).toMatch(/^LIMIT/);
   });
 });

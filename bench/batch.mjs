@@ -1,7 +1,7 @@
 // Benchmark module for `writ verify batch` (issue 6 target 2): chains/s and envelopes/s against the raw ML-DSA verify rate on the same cores.
 //
-// Inputs come from ctx.seed via bench/batch-gen.ts (bundled here with esbuild, the bundler tsup already
-// installs; writ itself is not rebuilt). The floor, per item, once each intermediate and CRL signature
+// Inputs come from ctx.seed via bench/batch-gen.ts (bundled by bench/bundle.mjs with the plugins tsup
+// uses; writ itself is not rebuilt). The floor, per item, once each intermediate and CRL signature
 // is cached per worker:
 //   chain     one ML-DSA-87 verify: the leaf's signature under its enclave CA;
 //   envelope  one ML-DSA-65 verify: the SignerInfo signature (the sender's certificate chain is cached
@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { bundleLikeWrit } from './bundle.mjs';
 
 /** Fixed issuance time: the generated PKI is the same bytes on every run of one seed. */
 const ISSUED = '2026-06-01T00:00:00Z';
@@ -75,22 +75,9 @@ export async function run(ctx) {
   const repeats = ctx.quick ? 1 : 3;
   const cores = os.availableParallelism();
 
-  const { build } = await import('esbuild');
-  // The same hash plumbing as dist/writ.mjs (SHA-3/SHAKE and one-shot SHA-2 through node:crypto, as
-  // tsup.config.ts builds it), so that the baseline's ML-DSA verify is the very code the CLI runs.
-  const { nativeHashesPlugin } = await import(pathToFileURL(path.join(ctx.root, 'scripts/bundle-plugins.mjs')).href);
-  const gen = path.join(ctx.tmp, 'batch-gen.mjs');
-  await build({
-    plugins: [nativeHashesPlugin(ctx.root)],
-    entryPoints: [path.join(ctx.root, 'bench/batch-gen.ts')],
-    outfile: gen,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  // The same plugins as dist/writ.mjs (SHA-3/SHAKE and one-shot SHA-2 through node:crypto, lazy
+  // built-ins), so that the baseline's ML-DSA verify is the very code the CLI runs.
+  const gen = await bundleLikeWrit(ctx.root, path.join(ctx.root, 'bench/batch-gen.ts'), path.join(ctx.tmp, 'batch-gen.mjs'));
 
   const dir = path.join(ctx.tmp, 'batch');
   let t0 = performance.now();

@@ -1,6 +1,6 @@
 // Benchmark module for streamed payload envelopes (issue 6 target 4): seal and open throughput against a raw SHA-512 + AES-256-GCM pipeline in the same process, and peak RSS.
 //
-// Inputs: two fixture enclaves from ctx.seed (bench/stream-gen.ts, bundled with esbuild as batch.mjs
+// Inputs: two fixture enclaves from ctx.seed (bench/stream-gen.ts, bundled by bench/bundle.mjs as batch.mjs
 // does), an agreement and a crossing made through the CLI, and a deterministic payload (1 GiB, or
 // 32 MiB with --quick). Each round runs bench/stream-driver.mjs twice: in ONE process, the raw
 // pipeline (read 1 MiB chunks -> SHA-512 -> AES-256-GCM -> write -> fsync; for open, read ->
@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bundleLikeWrit } from './bundle.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -61,18 +62,7 @@ export async function run(ctx) {
 
 async function measure(ctx, { size, rounds, driver, dir, fsName }) {
 
-  const { build } = await import('esbuild');
-  const gen = path.join(ctx.tmp, 'stream-gen.mjs');
-  await build({
-    entryPoints: [path.join(ctx.root, 'bench/stream-gen.ts')],
-    outfile: gen,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  const gen = await bundleLikeWrit(ctx.root, path.join(ctx.root, 'bench/stream-gen.ts'), path.join(ctx.tmp, 'stream-gen.mjs'));
   const ids = JSON.parse(node([gen, dir, ctx.seed], 'stream input generator').stdout);
   const writ = (...args) => node([ctx.bundle, ...args], `writ ${args.slice(0, 2).join(' ')}`, { cwd: dir });
   const SCOPE = 'research.aggregate';

@@ -10,7 +10,9 @@ import { decryptShareFile, encryptShareFile } from '../../src/core/shares/share-
 import { classifyChain } from '../../src/core/log/chain.js';
 import type { ChainLine } from '../../src/core/log/chain.js';
 import { readRecordsFile } from '../../src/cli/commands/envelope/common.js';
-import { runOne, type FuzzFormat } from './harness.js';
+import { replayInput, runOne, type FuzzFormat } from './harness.js';
+import transcriptFormat from './formats/transcript.js';
+import auditFormat from './formats/audit-log.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { parseScript } from '../../src/ceremony/script.js';
 import { loadAnswersFile } from '../../src/ceremony/files.js';
@@ -182,5 +184,26 @@ describe('ceremony files', () => {
     expect(errCode(() => readRotationFile(root))).toBe('PARSE');
     writeFileSync(path.join(root, 'rotation.json'), '{"regional":{"validityDays":730,"overlapDays":90}}');
     expect(readRotationFile(root)).toEqual({ validityDays: 730, overlapDays: 90 });
+  });
+});
+
+describe('signature checks a hostile log can multiply (100,000-case run, 22 Nov 2026)', () => {
+  it('bug 14: a transcript repeating one approval line ~1,000 times verified every copy (1.5-2 s of CPU): now one ML-DSA verify, then APPROVAL_DUPLICATE / the chain finding', () => {
+    // The exact input of the failure: transcript chunk 2 (fast-check seed 24303), path 19916, 4.5 MB.
+    const input = replayInput(transcriptFormat, 24303, '19916');
+    expect(input.length).toBe(4_500_352);
+    const o = runOne(transcriptFormat, input);
+    expect(o).toEqual({ ok: false, code: 'CHAIN_EDITED' });
+  });
+
+  it('bug 15: an audit log with 300 copies of its last checkpoint line verified every copy: now signatures stop at the broken checkpoint chain (CHECKPOINT)', () => {
+    const seed = td.decode(auditFormat.seeds()[0]!);
+    const [log, cps] = seed.split('--- checkpoints ---\n') as [string, string];
+    const cpLines = cps.replace(/\n$/, '').split('\n');
+    const many = [...cpLines, ...Array.from({ length: 300 }, () => cpLines[cpLines.length - 1]!)];
+    const input = te.encode(`${log}--- checkpoints ---\n${many.join('\n')}\n`);
+    expect(runOne(auditFormat, input)).toEqual({ ok: false, code: 'CHECKPOINT' });
+    // The genuine log still verifies, every checkpoint signature checked.
+    expect(runOne(auditFormat, auditFormat.seeds()[0]!)).toEqual({ ok: true });
   });
 });

@@ -66,6 +66,11 @@ export function assessApproval(a: ApprovalRecord, o: { ceremonyId: string; diges
   const bad = (code: WritErrorCode, message: string): ApprovalVerdict => ({ ok: false, code, message });
   const who = typeof a?.custodian === 'string' ? `approval of ${a.custodian}` : 'approval';
   if (a === null || typeof a !== 'object' || typeof a.cms !== 'string') return bad('PARSE', `${who}: not an approval record`);
+  // A record naming a key that already approved this digest is refused before its signature is
+  // checked: a valid approval names its signing key (checked below), so this one could only be a
+  // duplicate, and a file repeating one approval line a thousand times must not cost a thousand
+  // ML-DSA verifies (a fuzzed transcript took 1.5 s).
+  if (typeof a.keyId === 'string' && seen.keyIds.has(a.keyId)) return bad('APPROVAL_DUPLICATE', `${who}: its key has already approved this digest`);
   let keys: { key: EnrolledKey; spki: ReturnType<typeof enrolledSpki> }[];
   try {
     keys = normalise(o.enrolled)

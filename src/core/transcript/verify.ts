@@ -149,6 +149,10 @@ export function verifyTranscript(lines: readonly string[], o: VerifyTranscriptOp
   const seen = new Map<string, { custodians: Set<string>; keyIds: Set<string>; valid: string[] }>();
   const approvalsRows: TranscriptVerifyResult['approvals'] = [];
   let aborted = false;
+  // The writer records only approvals that verified, so one refused approval already refuses the
+  // transcript; later ones are not checked (each costs an ML-DSA verify, and a hostile file can hold
+  // thousands), and the signings after it report the approvals they lack.
+  let approvalRefused = false;
   for (let p = 0; p <= limit; p++) {
     const i = order[p]!;
     const e = entries[i];
@@ -165,9 +169,12 @@ export function verifyTranscript(lines: readonly string[], o: VerifyTranscriptOp
       }
       const s = seen.get(rec.digest) ?? { custodians: new Set<string>(), keyIds: new Set<string>(), valid: [] };
       seen.set(rec.digest, s);
+      if (approvalRefused) continue;
       const v = assessApproval(rec, { ceremonyId, digest: rec.digest, enrolled: keys }, s);
-      if (!v.ok) add(v.code, `line ${i + 1}: ${v.message}`, i);
-      else {
+      if (!v.ok) {
+        add(v.code, `line ${i + 1}: ${v.message}`, i);
+        approvalRefused = true;
+      } else {
         s.custodians.add(v.custodian);
         s.keyIds.add(v.keyId);
         s.valid.push(v.custodian);

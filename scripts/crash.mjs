@@ -7,28 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseFlags } from './args.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
 const USAGE = 'usage: node scripts/crash.mjs [--kills N] [--only CASE[,CASE...]] [--seed S] [--jobs N] [--out FILE] [--keep]\n';
-// A mistyped flag must not start a 6-minute run: only the flags above are accepted.
-const FLAGS = new Map([['--kills', 1], ['--only', 1], ['--seed', 1], ['--jobs', 1], ['--out', 1], ['--keep', 0]]);
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--help' || args[i] === '-h') {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
-  const arity = FLAGS.get(args[i]);
-  if (arity === undefined || (arity === 1 && args[i + 1] === undefined)) {
-    process.stderr.write(`crash: unknown or incomplete option ${args[i]}\n${USAGE}`);
-    process.exit(2);
-  }
-  i += arity;
-}
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const opts = parseFlags(process.argv.slice(2), 'crash', USAGE, new Map([['--kills', 1], ['--only', 1], ['--seed', 1], ['--jobs', 1], ['--out', 1], ['--keep', 0]]));
+const opt = (name, dflt) => opts.get(name) ?? dflt;
 const kills = Number(opt('--kills', '200'));
 const seed = opt('--seed', 'writ-crash-1');
 const jobs = Number(opt('--jobs', '2'));
@@ -53,7 +37,7 @@ await esbuild.build({
 });
 try {
   const h = await import(pathToFileURL(bundle).href);
-  const summary = await h.runCrashSuite({ root, kills, seed, jobs, only, log: (l) => console.log(l), keep: args.includes('--keep') });
+  const summary = await h.runCrashSuite({ root, kills, seed, jobs, only, log: (l) => console.log(l), keep: opts.has('--keep') });
   console.log('');
   console.log(h.formatTable(summary));
   fs.writeFileSync(outFile, `${JSON.stringify(summary, null, 2)}\n`);

@@ -17,27 +17,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseFlags } from './args.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEST = 'test/fuzz/fuzz.test.ts';
 const USAGE = 'usage: node scripts/fuzz.mjs [--cases N] [--chunk N] [--jobs N] [--only NAME[,NAME...]] [--seed S] [--out FILE] [--fresh]\n';
-// A mistyped flag must not start a run of hours: only the flags above are accepted.
-const FLAGS = new Map([['--cases', 1], ['--chunk', 1], ['--jobs', 1], ['--only', 1], ['--seed', 1], ['--out', 1], ['--fresh', 0]]);
-const args = process.argv.slice(2);
-const opts = new Map();
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--help' || args[i] === '-h') {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
-  const arity = FLAGS.get(args[i]);
-  if (arity === undefined || (arity === 1 && args[i + 1] === undefined)) {
-    process.stderr.write(`fuzz: unknown or incomplete option ${args[i]}\n${USAGE}`);
-    process.exit(2);
-  }
-  opts.set(args[i], arity === 1 ? args[i + 1] : true);
-  i += arity;
-}
+const opts = parseFlags(process.argv.slice(2), 'fuzz', USAGE, new Map([['--cases', 1], ['--chunk', 1], ['--jobs', 1], ['--only', 1], ['--seed', 1], ['--out', 1], ['--fresh', 0]]));
 const posInt = (name, dflt) => {
   const n = Number(opts.get(name) ?? dflt);
   if (!Number.isSafeInteger(n) || n < 1) {

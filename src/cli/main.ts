@@ -436,7 +436,11 @@ export function buildProgram(): Command {
       .option('--pass-file <file>', "passphrase of the enclave's keys"),
     {
       args: ['FILE  the envelope'],
-      notes: ['The header is inside the encrypted SignedData: without the recipient key only the outline shows.'],
+      notes: [
+        'The header is inside the encrypted SignedData: without the recipient key only the outline shows.',
+        'A payload envelope (envelope seal --payload) shows only its outline, with --as too: its header follows',
+        'the payload inside the encryption, and envelope open --out decrypts and checks it.',
+      ],
       examples: ['writ envelope inspect e1.env', 'writ envelope inspect e1.env --as orchard --json'],
     },
     () => import('./commands/envelope/inspect.js'),

@@ -18,6 +18,12 @@ export interface FuzzFormat {
   kind: 'der' | 'text' | 'json' | 'jsonl' | 'bytes';
   /** Valid inputs (deterministic; built from fixtures). */
   seeds(): Uint8Array[];
+  /**
+   * Test-side work that turns a generated input into what `parse` receives (e.g. re-sealing a mutated
+   * inner SignedData). It runs before the CPU and memory measurement: the 1 s and 256 MiB ceilings are
+   * writ's, not the harness's. Must not throw for any input.
+   */
+  prepare?(input: Uint8Array): Uint8Array;
   /** The real writ entry point; returns or throws. */
   parse(input: Uint8Array): unknown;
   /** Semantic check of an ACCEPTED input; throw if wrong. */
@@ -875,11 +881,17 @@ function describe(e: unknown): string {
 
 /** Runs parse (and check on accept) for one input; returns the outcome, timing and memory verdicts included. */
 export function runOne(f: FuzzFormat, input: Uint8Array): Outcome {
+  let parsed: Uint8Array;
+  try {
+    parsed = f.prepare === undefined ? input : f.prepare(input);
+  } catch (e) {
+    return { ok: 'fail', error: `the format's prepare step threw (a harness bug): ${describe(e)}` };
+  }
   const m0 = process.memoryUsage();
   const c0 = process.cpuUsage();
   let outcome: Outcome;
   try {
-    const result = f.parse(input);
+    const result = f.parse(parsed);
     try {
       f.check?.(input, result);
       outcome = { ok: true };

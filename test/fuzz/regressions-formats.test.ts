@@ -13,6 +13,7 @@ import { readRecordsFile } from '../../src/cli/commands/envelope/common.js';
 import { replayInput, runOne, type FuzzFormat } from './harness.js';
 import transcriptFormat from './formats/transcript.js';
 import auditFormat from './formats/audit-log.js';
+import envelopeFormats from './formats/envelope.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { parseScript } from '../../src/ceremony/script.js';
 import { loadAnswersFile } from '../../src/ceremony/files.js';
@@ -206,4 +207,16 @@ describe('signature checks a hostile log can multiply (100,000-case run, 22 Nov 
     // The genuine log still verifies, every checkpoint signature checked.
     expect(runOne(auditFormat, auditFormat.seeds()[0]!)).toEqual({ ok: true });
   });
+});
+
+describe('large envelope content (100,000-case run, 22 Nov 2026)', () => {
+  it('bug 16: an 8.45 MB envelope (a duplicated certificate set) took 1,006 ms of CPU to open, ~530 ms of it in pure-JS AES-GCM: GCM now runs in node:crypto, and the fuzz format re-seals outside the measured time', () => {
+    const signed = envelopeFormats.find((f) => f.name === 'envelope-signed')!;
+    // The exact input of the failure: envelope-signed chunk 0 (fast-check seed 24301), path 16234.
+    const input = replayInput(signed, 24301, '16234');
+    expect(input.length).toBe(8_451_991);
+    // It is a well-formed envelope that opens to the seed's meaning (the format's check), now under
+    // the 1 s / 256 MiB oracle.
+    expect(runOne(signed, input)).toEqual({ ok: true });
+  }, 60_000);
 });

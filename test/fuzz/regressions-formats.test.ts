@@ -12,7 +12,9 @@ import type { ChainLine } from '../../src/core/log/chain.js';
 import { readRecordsFile } from '../../src/cli/commands/envelope/common.js';
 import { replayInput, runOne, type FuzzFormat } from './harness.js';
 import transcriptFormat from './formats/transcript.js';
-import auditFormat from './formats/audit-log.js';
+import auditFormat, { splitAuditInput } from './formats/audit-log.js';
+import { verifyAuditLog } from '../../src/core/audit/log.js';
+import { fixture } from '../core/policy/helpers.js';
 import envelopeFormats from './formats/envelope.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { parseScript } from '../../src/ceremony/script.js';
@@ -219,4 +221,33 @@ describe('large envelope content (100,000-case run, 22 Nov 2026)', () => {
     // the 1 s / 256 MiB oracle.
     expect(runOne(signed, input)).toEqual({ ok: true });
   }, 60_000);
+});
+
+describe('audit entries whose digests / details are not objects (100,000-case run, 22 Nov 2026)', () => {
+  it('bug 17: an audit line whose "details" was a 1.1 MB string took 1.0-1.5 s of CPU (Object.entries made a pair per character): now USAGE at once, reported as CHAIN_EDITED', () => {
+    // The exact input of the first failure: audit-log chunk 0 (fast-check seed 24301), path 6473.
+    const input = replayInput(auditFormat, 24301, '6473');
+    expect(input.length).toBe(1_146_486);
+    expect(runOne(auditFormat, input)).toEqual({ ok: false, code: 'CHAIN_EDITED' });
+    // The line itself: its details member is the string, and the reason says so.
+    const { lines, checkpoints } = splitAuditInput(input);
+    const big = lines.findIndex((l) => l.length > 1_000_000);
+    expect(typeof (JSON.parse(lines[big]!) as { details: unknown }).details).toBe('string');
+    const { harbor, H } = fixture();
+    const r = verifyAuditLog({ enclave: H, lines, checkpoints, signers: [harbor.signing.cert] });
+    expect(r.errors[0]).toMatchObject({ code: 'CHAIN_EDITED', line: big + 1 });
+    expect(r.errors[0]!.message).toContain('details must be an object of named members');
+  });
+
+  it('not a bug: dropping the last checkpoint and editing the entry it covered verifies, with that entry reported unsealed (docs/enclave-dir.md limit)', () => {
+    // audit-log chunk 4 (seed 24305), path 1334: the 7-entry seed's third checkpoint dropped, entry 6 edited.
+    const input = replayInput(auditFormat, 24305, '1334');
+    const { lines, checkpoints } = splitAuditInput(input);
+    expect([lines.length, checkpoints.length]).toEqual([7, 2]);
+    const { harbor, H } = fixture();
+    const r = verifyAuditLog({ enclave: H, lines, checkpoints, signers: [harbor.signing.cert] });
+    expect(r).toMatchObject({ ok: true, covered: 6, unsealed: 1 });
+    // The format's check holds writ to exactly that: covered entries genuine, the unsealed one only chained.
+    expect(runOne(auditFormat, input)).toEqual({ ok: true });
+  });
 });

@@ -89,6 +89,11 @@ describe('appending', () => {
     expect(bad({ decision: 'refuse' })).toBe('USAGE'); // a refusal needs its code
     expect(bad({ event: 'delete' as AuditInput['event'] })).toBe('USAGE');
     expect(bad({ details: { records: 3, scope: 'weather' } })).toBeUndefined();
+    // digests and details are objects of named members, never a string, array or null (bug 17)
+    for (const v of ['yyyy', ['a'], null, 7]) {
+      expect(bad({ details: v as unknown as Record<string, string> })).toBe('USAGE');
+      expect(bad({ digests: v as unknown as Record<string, string> })).toBe('USAGE');
+    }
   });
 
   test('unsealed entries after the last checkpoint are counted, not failed', () => {

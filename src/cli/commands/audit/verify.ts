@@ -21,7 +21,7 @@ export function run(ctx: Ctx, args: string[], _opts: Record<string, unknown>): C
   if (!v.ok) throw new WritError(v.errors[0]?.code ?? 'NO_PATH', `${p.chain}: the gateway signing certificate does not verify: ${v.errors[0]?.message ?? ''}`);
   const r = verifyAuditDir(p, { enclave: config.identity, signers: [signing] });
   const text = r.ok
-    ? `audit log of ${config.identity} verifies: ${r.entries} entries, ${r.checkpoints} checkpoints, ${r.covered} covered by a signed checkpoint${r.unsealed ? `, ${r.unsealed} after the last checkpoint` : ''}`
+    ? `audit log of ${config.identity} verifies: ${r.entries} entries, ${r.checkpoints} checkpoints, ${r.covered} covered by a signed checkpoint${r.unsealed ? `, ${r.unsealed} after the last checkpoint (chained but not signed: a later checkpoint, or a copy kept off the machine, vouches for them)` : ''}`
     : [`audit log of ${config.identity} does NOT verify:`, ...r.errors.map((x) => `  ${x.code}  ${x.file}${x.line ? `:${x.line}` : ''}  ${x.message}`)].join('\n');
   if (!r.ok) ctx.note(`${r.errors.length} problem(s)`);
   return { text, data: { ...r }, ...(r.ok ? {} : { exitCode: 1 }) };

@@ -11,7 +11,9 @@ import { pemDecodeAll, pemEncode } from '../../src/core/asn1/pem.js';
 import { decodePrivateKey, decryptPrivateKey } from '../../src/core/asn1/pkcs8.js';
 import { signCms, verifyCms } from '../../src/core/cms/signed-data.js';
 import { MAX_CMS_SIGNERS } from '../../src/core/limits.js';
-import { parseCertificates, serialHexOf } from '../../src/core/x509/parse.js';
+import { parseCertificates, parseCrl, serialHexOf } from '../../src/core/x509/parse.js';
+import { replayInput, runOne } from './harness.js';
+import crlFormat from './formats/crl.js';
 import { fuzzPki } from './formats/_fixture.js';
 
 const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
@@ -100,6 +102,14 @@ describe('bug 6: a negative serial read the same as the positive serial of the s
     expect(serialHexOf(hex('ff7f'))).toBe('-81');
     expect(serialHexOf(hex('00'))).toBe('00');
     expect(serialHexOf(hex('7f'))).toBe('7f');
+  });
+
+  it('a CRL entry is read the same way: "-01" for contents ff (crl fuzzer, seed 24302 path 13133, which the format check, still expecting plain hex, flagged)', () => {
+    const input = replayInput(crlFormat, 24302, '13133');
+    const crl = parseCrl(input);
+    expect(crl.revoked.map((r) => r.serialHex)).toContain('-01');
+    // The mutant's to-be-signed changed, so it must not verify under the CA key: the check passes.
+    expect(runOne(crlFormat, input)).toEqual({ ok: true });
   });
 });
 

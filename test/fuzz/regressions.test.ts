@@ -14,6 +14,7 @@ import { MAX_CMS_SIGNERS } from '../../src/core/limits.js';
 import { parseCertificates, parseCrl, serialHexOf } from '../../src/core/x509/parse.js';
 import { replayInput, runOne } from './harness.js';
 import crlFormat from './formats/crl.js';
+import privateKeyFormats from './formats/private-key.js';
 import { fuzzPki } from './formats/_fixture.js';
 
 const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
@@ -123,5 +124,14 @@ describe('bug 7: a PKCS#8 key with garbage in its attributes [0] was accepted (t
     const base = '020100300b060960864801650304040204428040d2395ea1d69cbd952ddb0d0a93d0bae0bf65232e83e3b5d7c85924765e5df37903b91d64389bff4968fff05033a6aa0c12e80bc7931a5f526acfa4444bc00e6b';
     expect(decodePrivateKey(hex(`3054${base}`)).alg).toBe('ml-kem-768');
     expect(decodePrivateKey(hex(`305f${base}a009300706032a03043100`)).alg).toBe('ml-kem-768');
+  });
+});
+
+describe('bug 8: an encrypted key asking for 1.1-1.35 million PBKDF2 rounds took 1.05-1.35 s of CPU in pure-JS PBKDF2 (100,000-case run, 22 Nov 2026)', () => {
+  it('seed 24302 path 1171 (iteration count 0x149c78 = 1,350,776, under MAX_PBKDF2_ITERATIONS): now OpenSSL PBKDF2, BAD_PASSPHRASE under the 1 s oracle', () => {
+    const f = privateKeyFormats.find((x) => x.name === 'private-key-encrypted')!;
+    const input = replayInput(f, 24302, '1171');
+    expect(Buffer.from(input).toString('hex')).toContain('020314' + '9c78');
+    expect(runOne(f, input)).toEqual({ ok: false, code: 'BAD_PASSPHRASE' });
   });
 });

@@ -1,9 +1,10 @@
-// Hashes and key derivation over @noble/hashes: SHA-2 (FIPS 180-4), HMAC (RFC 2104), HKDF (RFC 5869), PBKDF2 (RFC 8018 §5.2), scrypt (RFC 7914).
+// Hashes and key derivation: SHA-2 (FIPS 180-4), HMAC (RFC 2104), HKDF (RFC 5869) over @noble/hashes; PBKDF2 (RFC 8018 §5.2) and scrypt (RFC 7914) through node:crypto.
 import { sha256 as nSha256, sha384 as nSha384, sha512 as nSha512 } from '@noble/hashes/sha2.js';
 import { hmac as nHmac } from '@noble/hashes/hmac.js';
 import { hkdf as nHkdf } from '@noble/hashes/hkdf.js';
-import { pbkdf2 as nPbkdf2 } from '@noble/hashes/pbkdf2.js';
-import { scrypt as nScrypt } from '@noble/hashes/scrypt.js';
+import { pbkdf2Sync } from 'node:crypto';
+// scrypt through node:crypto (noble as fallback) in tests as in the bundle; see scrypt-native.ts.
+import { scrypt as nScrypt } from './scrypt-native.js';
 import { checkBytes } from './bytes.js';
 
 export type HashName = 'sha256' | 'sha384' | 'sha512';
@@ -44,7 +45,10 @@ export function pbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, i
   checkBytes('salt', salt);
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(dkLen) || dkLen < 1 || dkLen > 1024) throw new RangeError(`dkLen out of range: ${dkLen}`);
-  return nPbkdf2(hashOf(hash), password, salt, { c: iterations, dkLen });
+  hashOf(hash);
+  // OpenSSL's PBKDF2 (deterministic, no randomness from node:crypto): a key file may ask for up to
+  // MAX_PBKDF2_ITERATIONS, which took 2 s in @noble's pure JS and takes ~0.3 s here (docs/fuzzing.md "Bugs found" 8).
+  return new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, hash));
 }
 
 export interface ScryptParams {

@@ -1,5 +1,8 @@
 // Tests for AES-256 GCM/CBC/KW (aead.ts) and SHA-2/HMAC/HKDF/PBKDF2/scrypt (kdf.ts): published vectors, @noble and node:crypto cross-checks.
 import { gcm } from '@noble/ciphers/aes.js';
+import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
+import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
+import { sha256 as nobleSha256, sha384 as nobleSha384, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { createCipheriv, createHash, createHmac, hkdfSync, pbkdf2Sync, scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -136,6 +139,23 @@ describe('hashes and KDFs', () => {
     );
     expect(x(hkdf('sha384', ikm, salt, info, 48))).toBe(Buffer.from(hkdfSync('sha384', ikm, salt, info, 48)).toString('hex'));
     expect(() => hkdf('sha256', ikm, salt, info, 0)).toThrow(RangeError);
+  });
+
+  // PBKDF2 and scrypt run in node:crypto, so the independent reference is @noble's pure JS.
+  it('PBKDF2 and scrypt agree with @noble/hashes (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), fc.constantFrom('sha256', 'sha384', 'sha512'), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 100 }), (pw, salt, h, c, dkLen) => {
+        const hash = { sha256: nobleSha256, sha384: nobleSha384, sha512: nobleSha512 }[h as 'sha256'];
+        return x(pbkdf2(h as 'sha256', pw, salt, c, dkLen)) === x(noblePbkdf2(hash, pw, salt, { c, dkLen }));
+      }),
+      { numRuns: 40 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), fc.constantFrom(2, 16, 256), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), (pw, salt, N, r, p) => {
+        return x(scrypt(pw, salt, { N, r, p, dkLen: 32 })) === x(nobleScrypt(pw, salt, { N, r, p, dkLen: 32 }));
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('PBKDF2 matches RFC 7914 §11 (PBKDF2-HMAC-SHA256) and node:crypto', () => {

@@ -48,7 +48,7 @@ export function run(ctx: Ctx, _args: string[], opts: Record<string, unknown>): C
     note:
       active === 'native'
         ? 'ML-DSA verify, public keys from seeds, ML-KEM / X-Wing decapsulation and the X25519 half of X-Wing encapsulation run in node:crypto (OpenSSL); signing, ML-KEM encapsulation and the rest run in audited pure JavaScript (@noble), because node:crypto cannot take their randomness from writ.'
-        : 'ML-DSA, ML-KEM, AES-CBC, AES key wrap and SHA-2/3 run in audited pure JavaScript (@noble); node:crypto (OpenSSL) runs AES-GCM, X-Wing\'s X25519, streaming SHA-512 and classical signature checks, none of which draws randomness.',
+        : 'ML-DSA, ML-KEM, AES-CBC, AES key wrap and SHA-2/3 run in audited pure JavaScript (@noble); node:crypto (OpenSSL) runs AES-GCM, PBKDF2, scrypt, X-Wing\'s X25519, streaming SHA-512 and classical signature checks, none of which draws randomness.',
   };
   const air = airGapLook(os.networkInterfaces());
   const runtime = { node: process.versions.node, openssl: process.versions.openssl ?? 'none', platform: `${process.platform}-${process.arch}` };

@@ -87,7 +87,8 @@ export function parseEnrolment(text: string, source: string): Enrolment {
       if (x === null || typeof x !== 'object' || typeof x.name !== 'string' || typeof x.alg !== 'string' || typeof x.publicKey !== 'string' || typeof x.keyId !== 'string') {
         throw new Error('not a {name, alg, publicKey, keyId} record');
       }
-      // Algorithm and length are checked here, as input, before enrolKey's own programming-error checks.
+      // Name, algorithm and length are checked here, as input, before enrolKey's own programming-error checks.
+      if (r.name.length === 0) throw new WritError('PARSE', `${source}: an enrolled key has an empty name (every custodian and officer needs one)`);
       if (!SIG_ALGS.includes(r.alg)) throw new WritError('PARSE', `${source}: the enrolled key of ${r.name} has an unknown algorithm (want one of ${SIG_ALGS.join(', ')})`);
       const raw = Uint8Array.from(Buffer.from(r.publicKey, 'base64'));
       if (raw.length !== KEY_SIZES[r.alg].publicKey) {

@@ -181,6 +181,23 @@ describe('ceremony files', () => {
     }
   });
 
+  it('masked 2: an enrolled key with an empty name was a TypeError behind PARSE ("the enrolled key of  is malformed"; 37 of 100,000 ceremony-enrolment cases): now PARSE that names the empty name, with no foreign cause', () => {
+    const e = { type: 'writ-enrolment', version: 1, ceremony: 'c', root: { keyFingerprint: 'ab' }, custodians: [], officers: [], shares: { identifier: 1, custodians: [] } };
+    // A right-length ML-DSA-44 key, so only the name is wrong: before the fix this got as far as enrolKey's TypeError.
+    const rec = { name: '', alg: 'ml-dsa-44', publicKey: Buffer.alloc(1312).toString('base64'), keyId: '00' };
+    for (const where of ['custodians', 'officers']) {
+      let x: { code?: string; cause?: unknown; message: string } | undefined;
+      try {
+        parseEnrolment(JSON.stringify({ ...e, [where]: [rec] }), 'enrolment.json');
+      } catch (err) {
+        x = err as typeof x;
+      }
+      expect(x?.code).toBe('PARSE');
+      expect(x?.cause).toBeUndefined();
+      expect(x?.message).toMatch(/empty name/);
+    }
+  });
+
   it('bug 11: a rotation.json holding JSON null threw a TypeError: now PARSE', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'writ-regress-rotation-'));
     writeFileSync(path.join(root, 'rotation.json'), 'null');
